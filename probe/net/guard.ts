@@ -28,8 +28,7 @@ const SPECIAL_V4 = [
   '224.0.0.0/3',
 ];
 const SPECIAL_V6 = [
-  '::/127',
-  '::ffff:0:0/96',
+  '::/127', // IPv4-mapped and compatible forms are checked as IPv4 by BlockList itself
   '64:ff9b::/96',
   '100::/64',
   '2001:db8::/32',
