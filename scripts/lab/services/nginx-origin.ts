@@ -30,6 +30,9 @@ ${listens.join('\n')}
   server_name ${name};
   ssl_certificate ${p.cert(name)};
   root ${p.www}/${name};
+  location / {
+    try_files $uri $uri/index.html $uri/ =404;
+  }
   location /media/ {
     root ${p.www}/_shared;
   }
