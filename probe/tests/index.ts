@@ -1,6 +1,9 @@
-/** The registry of NetTests by target kind (filled in as the tests are written). */
+/** The registry of NetTests by target kind. */
 import type { NetTest } from '../context.ts';
 import type { TargetKind } from '../target.ts';
+import { dnsTest } from './dns.ts';
+import { tcpTest } from './tcp.ts';
+import { webTest } from './web.ts';
 
 const registry: Partial<Record<TargetKind, NetTest>> = {};
 
@@ -13,3 +16,11 @@ export function testFor(kind: TargetKind): NetTest {
   if (!t) throw new Error(`no test for target kind "${kind}"`);
   return t;
 }
+
+export function registeredKinds(): TargetKind[] {
+  return Object.keys(registry) as TargetKind[];
+}
+
+registerTest('web', webTest);
+registerTest('tcp', tcpTest);
+registerTest('dns', dnsTest);
