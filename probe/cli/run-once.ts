@@ -1,0 +1,71 @@
+/** `raabta probe run --once`: measure now, keep everything in the outbox, then try to upload. */
+import { closeSync, openSync } from 'node:fs';
+import { runTargets } from '../daemon/run-targets.ts';
+import type { Runtime } from '../daemon/runtime.ts';
+import { adhocTarget, filterRisky, loadSuite } from '../daemon/targets.ts';
+import type { Target } from '../target.ts';
+import type { ProbeArgs } from './args.ts';
+import { progressReporter } from './progress.ts';
+
+export async function runOnce(rt: Runtime, args: ProbeArgs, say: (line: string) => void): Promise<number> {
+  const groups: { suite: string; targets: Target[] }[] = [];
+  if (args.targets.length) groups.push({ suite: 'adhoc', targets: args.targets.map(adhocTarget) });
+  const suites = args.suites.length || args.targets.length ? args.suites : Object.keys(rt.config.schedule);
+  for (const s of suites) groups.push({ suite: s, targets: await loadSuite(s) });
+
+  if (rt.config.upload) {
+    const ci = await rt.refreshCheckIn();
+    if (ci.source === 'cache') say(`Collector unreachable; using the network details from ${ci.fetchedAt}.`);
+    if (ci.source === 'none' && ci.error) say(`Collector unreachable (${ci.error}); measuring anyway.`);
+  } else await rt.refreshCheckIn();
+  const vpn = rt.vpn();
+  if (vpn.detected) {
+    say(
+      rt.config.vpn_policy === 'skip'
+        ? `This machine is on a VPN (${vpn.reason}): not measuring (vpn_policy "skip").`
+        : `Note: this machine is on a VPN (${vpn.reason}); measurements are annotated vpn_detected.`,
+    );
+  }
+
+  const outputFd = args.output === '-' ? 1 : args.output ? openSync(args.output, 'a') : null;
+  const progress = progressReporter(process.stderr);
+  let total = 0;
+  let failedTargets = 0;
+  try {
+    for (const g of groups) {
+      const { run, skipped } = filterRisky(
+        g.targets,
+        rt.config.risky_categories,
+        rt.config.enabled_risky_categories,
+      );
+      for (const t of skipped) {
+        say(
+          `Skipped ${t.input}: category ${t.category_code ?? 'risky'} is not enabled in the configuration.`,
+        );
+      }
+      const r = await runTargets(rt, run, { suite: g.suite, reason: 'once', onProgress: progress, outputFd });
+      progress.end();
+      total += r.measurements.length;
+      failedTargets += run.length - r.measurements.length;
+      if (r.outcome === 'skipped_vpn') return 4;
+    }
+  } finally {
+    if (outputFd !== null && outputFd !== 1) closeSync(outputFd);
+  }
+  say(
+    `${total} measurement(s) written to the outbox${failedTargets ? `; ${failedTargets} target(s) could not be measured` : ''}.`,
+  );
+
+  if (rt.config.upload && total > 0) {
+    const up = await rt.uploader.run({ force: true });
+    if (up.error) {
+      say(
+        `Upload failed: ${up.error}. ${up.remaining} measurement(s) stay in the outbox and will be retried.`,
+      );
+    } else {
+      say(`Uploaded ${up.acknowledged} measurement(s) to ${up.collector ?? 'the collector'}.`);
+    }
+    if (up.quarantined) say(`${up.quarantined} measurement(s) were rejected as invalid and kept as failed.`);
+  } else if (!rt.config.upload) say('Upload disabled (--no-upload): measurements stay in the outbox.');
+  return failedTargets && total === 0 ? 1 : 0;
+}

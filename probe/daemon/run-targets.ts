@@ -1,0 +1,105 @@
+/**
+ * One run: every target of a suite (or the --target list), measured with runTest, a few at a time. Each
+ * measurement is scrubbed of the probe's IP, annotated (VPN), and written to the outbox the moment it is
+ * done — so a run interrupted by SIGTERM or a power cut keeps everything measured so far.
+ */
+import { randomBytes } from 'node:crypto';
+import { writeSync } from 'node:fs';
+import pLimit from 'p-limit';
+import type { Measurement } from '../../schemas/src/measurement.ts';
+import { systemClock } from '../context.ts';
+import { scrubMeasurement } from '../privacy/scrub.ts';
+import { ooniTime, runTest, UNKNOWN_NETWORK } from '../run-test.ts';
+import type { Target, TargetKind } from '../target.ts';
+import { testFor } from '../tests/index.ts';
+import { finishRun, measurementBytes, progressRun, startRun } from './budget.ts';
+import type { Runtime } from './runtime.ts';
+
+/** The NetTest for `kind`: the registry, after importing the test's module if it registers itself. */
+export async function loadTest(kind: TargetKind) {
+  try {
+    return testFor(kind);
+  } catch (err) {
+    for (const spec of [`../tests/${kind}.ts`, `../tests/${kind}/index.ts`]) {
+      try {
+        await import(spec);
+        return testFor(kind);
+      } catch {}
+    }
+    throw err;
+  }
+}
+
+export interface RunOutcome {
+  runId: number;
+  measurements: Measurement[];
+  bytes: number;
+  outcome: 'ok' | 'interrupted' | 'skipped_vpn' | 'error';
+  error: string | null;
+}
+
+export interface RunOptions {
+  suite: string;
+  reason: 'once' | 'scheduled';
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number, m: Measurement | null, target: Target) => void;
+  /** JSON lines output: a file descriptor (1 = stdout) */
+  outputFd?: number | null;
+}
+
+export async function runTargets(rt: Runtime, targets: Target[], o: RunOptions): Promise<RunOutcome> {
+  const { outbox, log } = rt;
+  const runId = startRun(outbox.db, o.suite, o.reason);
+  const out: RunOutcome = { runId, measurements: [], bytes: 0, outcome: 'ok', error: null };
+  const vpn = rt.vpn();
+  if (vpn.detected && rt.config.vpn_policy === 'skip') {
+    log.warn({ reason: vpn.reason }, 'this machine is on a VPN: run skipped (vpn_policy "skip")');
+    finishRun(outbox.db, runId, { outcome: 'skipped_vpn', measurements: 0, bytes: 0, error: vpn.reason });
+    return { ...out, outcome: 'skipped_vpn', error: vpn.reason };
+  }
+  const annotations: Record<string, string> = { platform: `${process.platform}-${process.arch}` };
+  if (vpn.detected) annotations.vpn_detected = 'true';
+  const testStartTime = new Date();
+  const reportId = `${ooniTime(testStartTime).replace(/\D/g, '')}_${o.suite}_${randomBytes(6).toString('hex')}`;
+  const limit = pLimit(rt.config.concurrency);
+  let done = 0;
+  const one = async (target: Target) => {
+    if (o.signal?.aborted) return;
+    let m: Measurement | null = null;
+    try {
+      const test = await loadTest(target.kind);
+      const network = rt.checkIn?.network;
+      const env = {
+        dialer: rt.dialer,
+        clock: systemClock,
+        log,
+        settings: rt.settings,
+        network: { ...(network ?? UNKNOWN_NETWORK), probe_id: rt.identity.anyProbeId(rt.checkIn?.collector) },
+        control: rt.control,
+        reportId,
+        testStartTime,
+        annotations,
+      };
+      m = scrubMeasurement(await runTest(test, target, env), rt.checkIn?.probeIps ?? []);
+      outbox.add(m);
+      out.measurements.push(m);
+      out.bytes += measurementBytes(m);
+      progressRun(outbox.db, runId, out.measurements.length, out.bytes);
+      if (o.outputFd != null) writeSync(o.outputFd, `${JSON.stringify(m)}\n`);
+    } catch (err) {
+      out.error = `${target.input}: ${(err as Error).message}`;
+      log.error({ target: target.input, err: (err as Error).message }, 'could not measure target');
+    }
+    done++;
+    o.onProgress?.(done, targets.length, m, target);
+  };
+  await Promise.all(targets.map((t) => limit(() => one(t))));
+  if (o.signal?.aborted) out.outcome = 'interrupted';
+  else if (out.error && out.measurements.length === 0) out.outcome = 'error';
+  finishRun(outbox.db, runId, { ...out, measurements: out.measurements.length });
+  log.info(
+    { suite: o.suite, measurements: out.measurements.length, bytes: out.bytes, outcome: out.outcome },
+    'run finished',
+  );
+  return out;
+}
