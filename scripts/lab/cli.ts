@@ -6,25 +6,46 @@
  *   npm run lab -- exec <namespace> <command...>
  */
 import { BEHAVIOURS } from './censor/index.ts';
+import { LOCK_DIR, STATE_FILE } from './constants.ts';
 import { nsExec } from './exec.ts';
 import { down, reset, setCensor, setServer, status, up } from './lab.ts';
+import { lockHeldByOther } from './lock.ts';
 import { readState } from './state.ts';
 
 const USAGE = `usage: npm run lab -- <command>
   up                                   build the lab (cleans leftovers first)
   down                                 tear everything down (idempotent)
   status [--json]                      namespaces, daemons, active behaviours
-  state                                print the state JSON (${'/run/raabta-lab/state.json'})
+  state                                print the state JSON (${STATE_FILE})
   reset                                all behaviours off, all servers running
   censor list                          list behaviours
   censor <behaviour> on|off [args...]  switch a behaviour
   server <name|ip> stop|start [refuse|drop]   origin really down (refuse = RST, drop = silence)
-  exec <namespace> <command...>        run a command in a lab namespace`;
+  exec <namespace> <command...>        run a command in a lab namespace
+Commands that change the lab refuse while a test run holds the lab lock (${LOCK_DIR}) unless --force.`;
+
+const MUTATING = new Set(['up', 'down', 'reset', 'censor', 'server']);
+
+function guard(cmd: string | undefined, force: boolean): void {
+  if (!cmd || !MUTATING.has(cmd) || force) return;
+  const owner = lockHeldByOther();
+  if (owner !== undefined)
+    throw new Error(`the lab is in use by pid ${owner} (it holds the lab lock); pass --force to override`);
+}
 
 async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
+  const force = argv[0] !== 'exec' && argv.includes('--force');
+  const [cmd, ...rest] = argv[0] === 'exec' ? argv : argv.filter((a) => a !== '--force');
+  if (cmd !== 'censor' || rest[0] !== 'list') guard(cmd, force);
   switch (cmd) {
     case 'up': {
+      // an interrupted `up` leaves nothing behind
+      for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+        process.once(sig, () => {
+          down();
+          process.exit(130);
+        });
+      }
       const state = await up({ log: (l) => console.log(l) });
       console.log(`state: ${state.stateFile}`);
       return 0;

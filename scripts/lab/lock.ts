@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { LOCK_DIR } from './constants.ts';
-import { isAlive, procStartTime } from './procs.ts';
+import { isAlive, procPpid, procStartTime } from './procs.ts';
 import { sleep } from './sh.ts';
 
 export interface LabLock {
@@ -106,4 +106,17 @@ export async function acquireLabLock(
 /** Release the lock if this process owns it (synchronous: usable from exit handlers). */
 export function releaseLabLock(dir = LOCK_DIR): void {
   if (readOwner(dir)?.pid === process.pid) rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The pid holding the lab lock if it is another live process that is not an ancestor of this one
+ * (a test run using the lab), else undefined. The CLI refuses to change the lab then.
+ */
+export function lockHeldByOther(dir = LOCK_DIR): number | undefined {
+  const owner = readOwner(dir);
+  if (!owner || ownerDead(owner)) return undefined;
+  for (let pid: number | undefined = process.pid; pid !== undefined && pid > 1; pid = procPpid(pid)) {
+    if (pid === owner.pid) return undefined;
+  }
+  return owner.pid;
 }

@@ -15,6 +15,8 @@
  * rb-outside. Between tests: reset (all behaviours off, all servers running). Always torn down:
  * after.always, SIGINT/SIGTERM/SIGHUP and process exit. If the lab cannot start, the before hook
  * fails and so does every test of the file (nothing is skipped). Use test.serial: behaviours are global.
+ * The hooks are serial hooks: AVA runs plain before hooks concurrently, which would start the lab
+ * before the lock is held.
  */
 import type { TestFn } from 'ava';
 import {
@@ -57,31 +59,37 @@ export interface UseLabOptions {
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-// biome-ignore lint/suspicious/noExplicitAny: any AVA context type
-export function useLab(test: TestFn<any>, opts: UseLabOptions = {}): () => LabFixture {
-  const lockTimeoutMs = opts.lockTimeoutMs ?? 20 * 60_000;
-  let fixture: LabFixture | undefined;
-  let agents: LabAgent[] = [];
-  let isDown = true;
-  let ownsLock = false;
+export interface LabLockSession {
+  /** Tear the lab down now (idempotent; runs the registered cleanups first). */
+  teardown(): ReturnType<typeof down>;
+  /** Run fn (synchronously) before the lab is torn down, e.g. to close agents. */
+  beforeDown(fn: () => void): void;
+}
 
-  const teardownSync = () => {
-    for (const a of agents) a.close();
-    agents = [];
-    const report = isDown ? { ms: 0, killed: 0, namespaces: [] } : down();
-    isDown = true;
+/**
+ * Hold the machine-wide lab lock for the whole test file, and ALWAYS tear the lab down: in
+ * after.always, on SIGINT/SIGTERM/SIGHUP and on process exit. Use directly for tests that manage
+ * the lab themselves (e.g. through the CLI); useLab() builds on it.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any AVA context type
+export function holdLabLock(test: TestFn<any>, lockTimeoutMs = 20 * 60_000): LabLockSession {
+  let ownsLock = false;
+  const cleanups: (() => void)[] = [];
+  const teardown = () => {
+    for (const fn of cleanups.splice(0)) fn();
+    const report = ownsLock ? down() : { ms: 0, killed: 0, namespaces: [] };
     if (ownsLock) releaseLabLock();
     ownsLock = false;
     return report;
   };
   const onSignal = (sig: NodeJS.Signals) => {
-    teardownSync();
+    teardown();
     process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGHUP' ? 1 : 15));
   };
-  const onExit = () => teardownSync();
+  const onExit = () => teardown();
 
-  test.before('lab up', async (t) => {
-    t.timeout(lockTimeoutMs + 120_000);
+  test.serial.before('lab lock', async (t) => {
+    t.timeout(lockTimeoutMs + 60_000);
     for (const s of SIGNALS) process.once(s, onSignal);
     process.once('exit', onExit);
     const lock = await acquireLabLock({
@@ -90,8 +98,34 @@ export function useLab(test: TestFn<any>, opts: UseLabOptions = {}): () => LabFi
     });
     ownsLock = true;
     if (lock.waitedMs > 1000) t.log(`waited ${lock.waitedMs} ms for the lab lock`);
-    isDown = false;
+  });
+
+  test.serial.after.always('lab down', (t) => {
+    const r = teardown();
+    if (r.namespaces.length > 0) t.log(`lab down in ${r.ms} ms`);
+    for (const s of SIGNALS) process.off(s, onSignal);
+    process.off('exit', onExit);
+  });
+
+  return { teardown, beforeDown: (fn) => cleanups.push(fn) };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: any AVA context type
+export function useLab(test: TestFn<any>, opts: UseLabOptions = {}): () => LabFixture {
+  const session = holdLabLock(test, opts.lockTimeoutMs);
+  let fixture: LabFixture | undefined;
+  let agents: LabAgent[] = [];
+  let isUp = false;
+  session.beforeDown(() => {
+    for (const a of agents) a.close();
+    agents = [];
+    isUp = false;
+  });
+
+  test.serial.before('lab up', async (t) => {
+    t.timeout(120_000);
     const state = await up({ log: (l) => t.log(l) });
+    isUp = true;
     const newAgent = async (ns: string) => {
       const a = await LabAgent.start(ns);
       agents.push(a);
@@ -111,22 +145,15 @@ export function useLab(test: TestFn<any>, opts: UseLabOptions = {}): () => LabFi
       exec,
       spawn,
       agent: newAgent,
-      teardown: teardownSync,
+      teardown: session.teardown,
     };
   });
 
   if (opts.resetAfterEach !== false) {
-    test.afterEach.always('lab reset', async () => {
-      if (!isDown) await reset();
+    test.serial.afterEach.always('lab reset', async () => {
+      if (isUp) await reset();
     });
   }
-
-  test.after.always('lab down', (t) => {
-    const r = teardownSync();
-    if (r.namespaces.length > 0) t.log(`lab down in ${r.ms} ms`);
-    for (const s of SIGNALS) process.off(s, onSignal);
-    process.off('exit', onExit);
-  });
 
   return () => {
     if (!fixture) throw new Error('the lab is not up (did the before hook fail?)');
