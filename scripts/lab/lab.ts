@@ -3,31 +3,19 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { applyCensor } from './censor/apply.ts';
 import { censorBaseRules, serversBaseRules, stoppedRules } from './censor/base.ts';
 import { getBehaviour } from './censor/index.ts';
-import {
-  ALL_NS,
-  ALLOW_LIST,
-  BLOCKPAGE_IP,
-  COLLECTORS,
-  LINKS,
-  MEDIA_FILES,
-  NETNS_ETC,
-  NS,
-  POISONER_IP,
-  RESOLVER_IP,
-  RUN_DIR,
-  VPN,
-  VPN_HTTP_PORT,
-} from './constants.ts';
-import { hostsTable, resolveTarget } from './names.ts';
+import { ALL_NS, NETNS_ETC, NS, RESOLVER_IP, RUN_DIR, VPN } from './constants.ts';
+import { initialState } from './initial-state.ts';
+import { resolveTarget } from './names.ts';
 import { createTopology, labNamespaces } from './netns.ts';
 import { writeContent } from './pages.ts';
 import { labPaths } from './paths.ts';
 import { createPki } from './pki.ts';
+import { preflight } from './preflight.ts';
 import { isAlive } from './procs.ts';
 import { SERVICES, type ServiceCtx } from './services/index.ts';
 import { generateWgKeys } from './services/wireguard.ts';
 import { inNs, run } from './sh.ts';
-import { BENCH, benchName, INNOCUOUS_NAME, ORIGINS } from './sites.ts';
+import { BENCH, ORIGINS } from './sites.ts';
 import { type LabState, readState, type ServerStopMode, tryReadState, writeState } from './state.ts';
 import { downSync } from './teardown.ts';
 
@@ -49,72 +37,9 @@ function writeResolvConfs(): void {
   }
 }
 
-function initialState(runDir: string, wg: ServiceCtx['wg']): LabState {
-  const p = labPaths(runDir);
-  return {
-    version: 1,
-    runDir,
-    stateFile: p.state,
-    startedAt: new Date().toISOString(),
-    ownerPid: process.pid,
-    namespaces: { ...NS },
-    allowList: ALLOW_LIST,
-    probeIp: LINKS.probeCensor.probeIp,
-    outsideIp: LINKS.outsideServers.outsideIp,
-    resolver: RESOLVER_IP,
-    blockpage: { ip: BLOCKPAGE_IP, httpPort: 80, httpsPort: 443 },
-    poisoner: POISONER_IP,
-    caCert: p.caCert,
-    hosts: hostsTable(),
-    origins: ORIGINS.map((o) => ({
-      id: o.id,
-      ip: o.ip,
-      names: o.names,
-      kind: o.kind,
-      tcpPorts: [80, 443, ...(o.extraTcpPorts ?? [])],
-    })),
-    innocuousName: INNOCUOUS_NAME,
-    bench: {
-      domain: BENCH.domain,
-      count: BENCH.count,
-      ips: BENCH.ips,
-      pattern: benchName(0).replace('0', '{N}'),
-    },
-    media: { ...MEDIA_FILES },
-    collectors: COLLECTORS.map((c) => ({ ...c })),
-    vpn: {
-      openvpn: {
-        name: VPN.openvpn.name,
-        ip: VPN.openvpn.ip,
-        udpPort: VPN.openvpn.udpPort,
-        tcpPort: VPN.openvpn.tcpPort,
-        httpPort: VPN_HTTP_PORT,
-        clientCert: p.cert(VPN.openvpn.clientName),
-        clientKey: p.leafKey,
-      },
-      ike: { name: VPN.ike.name, ip: VPN.ike.ip, ports: [...VPN.ike.ports] },
-      tor: { name: VPN.tor.name, ip: VPN.tor.ip, orPort: VPN.tor.orPort },
-      wireguard: {
-        name: VPN.wireguard.name,
-        ip: VPN.wireguard.ip,
-        port: VPN.wireguard.port,
-        serverPublicKey: wg.serverPublicKey,
-        probePrivateKey: wg.probePrivateKey,
-        probePublicKey: wg.probePublicKey,
-        serverTunnelIp: VPN.wireguard.serverTunnelIp,
-        probeTunnelIp: VPN.wireguard.probeTunnelIp,
-      },
-    },
-    daemons: {},
-    censor: {},
-    stopped: {},
-    applied: {},
-    timings: {},
-  };
-}
-
 /** Clean any leftovers, then build the whole lab. On failure everything is torn down again. */
 export async function up(opts: UpOptions = {}): Promise<LabState> {
+  preflight();
   const log = opts.log ?? (() => {});
   const t0 = performance.now();
   const lap = (() => {
