@@ -172,13 +172,11 @@ export function consumeResponse(state: InitiatorState, buf: Uint8Array): Respons
     h = hash(h, resp.ephemeral);
     [c] = kdf(1, c, dh(state.ephemeral, resp.ephemeral));
     [c] = kdf(1, c, dh(state.staticPrivate, resp.ephemeral));
-    let t: Buffer;
-    let k: Buffer;
-    [c, t, k] = kdf(3, c, state.presharedKey);
+    const [c3, t, k] = kdf(3, c, state.presharedKey);
     h = hash(h, t);
     const empty = aeadDecrypt(k, 0n, resp.encryptedNothing, h);
     if (empty.length !== 0) throw new Error('non-empty payload');
-    const [sendingKey, receivingKey] = kdf(2, c, Buffer.alloc(0));
+    const [sendingKey, receivingKey] = kdf(2, c3, Buffer.alloc(0));
     return { ok: true, response: resp, sendingKey, receivingKey };
   } catch (err) {
     return {
