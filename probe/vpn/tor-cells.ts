@@ -108,6 +108,11 @@ export function feedTor(state: TorExchangeState, chunk: Uint8Array): boolean {
   state.buffer = Buffer.concat([state.buffer, chunk]);
   for (;;) {
     const width: 2 | 4 = state.versions === null || (state.linkProtocol ?? 0) < 4 ? 2 : 4;
+    if (state.versions === null && state.buffer.length >= 3 && state.buffer[2] !== CMD.VERSIONS) {
+      throw new MalformedPacket(
+        `first cell is ${CELL_NAMES[state.buffer[2]] ?? `cell_${state.buffer[2]}`}, not VERSIONS`,
+      );
+    }
     const r = readCell(state.buffer, width);
     if (!r) return false;
     state.buffer = state.buffer.subarray(r.used);
