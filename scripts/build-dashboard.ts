@@ -37,7 +37,7 @@ export async function buildDashboard(
     entryPoints: [path.join(src, 'styles', 'app.css')],
     outfile: path.join(dist, 'app.css'),
   });
-  await copyFile(path.join(src, 'index.html'), path.join(dist, 'index.html'));
+  for (const f of ['index.html', 'favicon.svg']) await copyFile(path.join(src, f), path.join(dist, f));
   const html = await readFile(path.join(dist, 'index.html'), 'utf8');
   if (/<script(?![^>]*\bsrc=)[^>]*>|\sstyle=|<style/i.test(html))
     throw new Error('index.html has inline script or style (CSP)');

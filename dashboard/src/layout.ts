@@ -65,6 +65,14 @@ export function shell(root: HTMLElement, active: string): HTMLElement {
   return main;
 }
 
+/** Width available for a chart inside `el` (its content box), clamped to [320, max]. */
+export function contentWidth(el: HTMLElement, max = 1400): number {
+  const cs = getComputedStyle(el);
+  const w =
+    el.clientWidth - Number.parseFloat(cs.paddingLeft || '0') - Number.parseFloat(cs.paddingRight || '0');
+  return Math.max(320, Math.min(max, Math.floor(w || 960)));
+}
+
 /** Shows the page-wide simulated-data banner (charts carry their own badge too). */
 export function markSimulated(on: boolean): void {
   const b = document.querySelector<HTMLElement>('.simulated-banner');

@@ -1,6 +1,7 @@
 import { s } from '../dom.ts';
 import { DAY, fmtClock, fmtDate, HOUR, MIN, offset, parts, type Tz } from '../time.ts';
-import { FONT } from './scale.ts';
+import { chartFont } from './scale.ts';
+import { txt } from './text.ts';
 
 export interface XScale {
   from: number;
@@ -66,9 +67,8 @@ export function drawAxis(g: SVGGElement, sc: XScale, tz: Tz, yTop: number, y: nu
     const x = xOf(sc, tk.t);
     g.appendChild(s('line', { x1: x, x2: x, y1: yTop, y2: y + 4, stroke: '#00000022', 'stroke-width': 1 }));
     g.appendChild(
-      s(
-        'text',
-        { x, y: y + 16, 'font-size': 11, 'text-anchor': 'middle', fill: '#333', 'font-family': FONT },
+      txt(
+        { x, y: y + 16, 'font-size': 11, 'text-anchor': 'middle', fill: '#333', 'font-family': chartFont() },
         tk.label,
       ),
     );

@@ -108,7 +108,8 @@ function walk(
       ctx.font = `${weight}${num(c, 'font-size', 12)}px ${c.getAttribute('font-family') ?? font}`;
       ctx.fillStyle = c.getAttribute('fill') ?? '#000';
       const anchor = c.getAttribute('text-anchor');
-      ctx.textAlign = anchor === 'end' ? 'right' : anchor === 'middle' ? 'center' : 'left';
+      ctx.direction = c.getAttribute('direction') === 'rtl' ? 'rtl' : 'ltr';
+      ctx.textAlign = anchor === 'end' ? 'end' : anchor === 'middle' ? 'center' : 'start';
       ctx.fillText(c.textContent ?? '', num(c, 'x') + dx, num(c, 'y') + dy);
       ctx.restore();
     }

@@ -4,6 +4,13 @@ import { renderToCanvas } from './canvas-render.ts';
 export function svgText(svg: SVGSVGElement): string {
   const copy = svg.cloneNode(true) as SVGSVGElement;
   copy.removeAttribute('class');
+  // Standalone viewers honour CSS more reliably than the direction attribute; this <style> lives only in the
+  // exported file (the page itself never carries inline styles).
+  if (copy.querySelector('text[direction="rtl"]')) {
+    const style = document.createElementNS('http://www.w3.org/2000/svg', 'style');
+    style.textContent = 'text[direction="rtl"]{direction:rtl;unicode-bidi:embed}';
+    copy.insertBefore(style, copy.firstChild);
+  }
   for (const a of Array.from(copy.querySelectorAll('a'))) {
     const href = a.getAttribute('href');
     if (href?.startsWith('#')) a.setAttribute('href', `${location.origin}${location.pathname}${href}`);

@@ -1,5 +1,6 @@
 import { s } from '../dom.ts';
-import { FONT, NO_DATA_BG, NO_DATA_LINE } from './scale.ts';
+import { chartFont, NO_DATA_BG, NO_DATA_LINE } from './scale.ts';
+import { txt } from './text.ts';
 
 export interface FrameSpec {
   width: number;
@@ -34,7 +35,7 @@ export function frame(spec: FrameSpec): Frame {
     role: 'img',
     'aria-label': spec.description,
     direction: 'ltr',
-    'font-family': FONT,
+    'font-family': chartFont(),
     class: 'chart',
   });
   svg.appendChild(s('title', {}, spec.description));
@@ -45,9 +46,8 @@ export function frame(spec: FrameSpec): Frame {
   const bg = s('rect', { x: 0, y: 0, width: spec.width, height: 100, fill: '#ffffff' });
   svg.appendChild(bg);
   svg.appendChild(
-    s(
-      'text',
-      { x: 8, y: 20, 'font-size': 14, 'font-weight': 'bold', fill: '#111', 'font-family': FONT },
+    txt(
+      { x: 8, y: 20, 'font-size': 14, 'font-weight': 'bold', fill: '#111', 'font-family': chartFont() },
       spec.title,
     ),
   );
@@ -57,8 +57,7 @@ export function frame(spec: FrameSpec): Frame {
     const g = s('g', { class: 'simulated-badge' });
     g.appendChild(s('rect', { x: spec.width - w - 8, y: 6, width: w, height: 20, rx: 3, fill: '#b00020' }));
     g.appendChild(
-      s(
-        'text',
+      txt(
         {
           x: spec.width - w / 2 - 8,
           y: 20,
@@ -66,7 +65,7 @@ export function frame(spec: FrameSpec): Frame {
           'font-weight': 'bold',
           fill: '#ffffff',
           'text-anchor': 'middle',
-          'font-family': FONT,
+          'font-family': chartFont(),
         },
         spec.simulatedLabel,
       ),
@@ -85,7 +84,7 @@ export function frame(spec: FrameSpec): Frame {
       let y = top + bodyHeight + 6;
       for (const line of spec.caption) {
         y += 14;
-        svg.appendChild(s('text', { x: 8, y, 'font-size': 11, fill: '#444', 'font-family': FONT }, line));
+        svg.appendChild(txt({ x: 8, y, 'font-size': 11, fill: '#444', 'font-family': chartFont() }, line));
       }
       const height = y + 8;
       svg.setAttribute('height', String(height));

@@ -5,7 +5,8 @@ import { drawAxis, type XScale, xOf } from './axis.ts';
 import { drawEventLane } from './events-lane.ts';
 import { type Frame, type FrameSpec, frame } from './frame.ts';
 import { drawLegend, type LegendLabels } from './legend.ts';
-import { blockedShare, FONT, shareColor } from './scale.ts';
+import { blockedShare, chartFont, shareColor } from './scale.ts';
+import { txt } from './text.ts';
 
 export interface HeatRow {
   key: string;
@@ -22,6 +23,8 @@ export interface HeatmapSpec extends FrameSpec {
   events: RaabtaEvent[];
   eventHref: (e: RaabtaEvent) => string;
   selected: string | null;
+  /** Whether an event concerns a row (its outline is drawn over that row). */
+  concerns: (e: RaabtaEvent, rowKey: string) => boolean;
   sparseBelow: number;
   /** Tooltip text of one cell. */
   cellText: (row: HeatRow, b: TimelineBucket, share: number | null) => string;
@@ -29,7 +32,6 @@ export interface HeatmapSpec extends FrameSpec {
 }
 
 export const ROW_H = 24;
-export const LANE_H = 22;
 
 export interface HeatmapLayout {
   sc: XScale;
@@ -43,8 +45,8 @@ export function heatmap(spec: HeatmapSpec): { svg: SVGSVGElement; layout: Heatma
   const f: Frame = frame(spec);
   const labelW = Math.min(190, Math.max(110, Math.round(spec.width * 0.24)));
   const sc: XScale = { from: spec.from, to: spec.to, x0: labelW, width: spec.width - labelW - 10 };
-  const lane = drawEventLane(f.body, sc, spec.events, spec.eventHref, 0);
-  const rowsTop = LANE_H + 4;
+  const lane = drawEventLane(f.body, sc, spec.events, spec.eventHref);
+  const rowsTop = lane.height + 4;
   const rowsG = s('g', { class: 'rows' });
   f.body.appendChild(rowsG);
   spec.rows.forEach((row, i) => {
@@ -52,15 +54,14 @@ export function heatmap(spec: HeatmapSpec): { svg: SVGSVGElement; layout: Heatma
     const g = s('g', { 'data-row': row.key });
     const label = row.label.length > 28 ? `${row.label.slice(0, 27)}…` : row.label;
     g.appendChild(
-      s(
-        'text',
+      txt(
         {
           x: labelW - 6,
           y: y + 16,
           'font-size': 12,
           'text-anchor': 'end',
           fill: '#111',
-          'font-family': FONT,
+          'font-family': chartFont(),
         },
         label,
       ),
@@ -104,7 +105,12 @@ export function heatmap(spec: HeatmapSpec): { svg: SVGSVGElement; layout: Heatma
     }),
   );
   const rowsBottom = rowsTop + spec.rows.length * ROW_H;
-  lane.extendBands(rowsBottom);
+  lane.outline(
+    rowsTop,
+    ROW_H,
+    spec.rows.map((r) => r.key),
+    spec.concerns,
+  );
   const axisG = s('g', { class: 'axis' });
   f.body.appendChild(axisG);
   drawAxis(axisG, sc, spec.tz, rowsTop, rowsBottom + 2);

@@ -1,6 +1,7 @@
 import { s } from '../dom.ts';
 import { NOTE_COLOR } from './events-lane.ts';
-import { EVENT_COLOR, FONT, shareColor } from './scale.ts';
+import { chartFont, EVENT_COLOR, shareColor } from './scale.ts';
+import { txt } from './text.ts';
 
 export interface LegendLabels {
   share: string;
@@ -11,7 +12,7 @@ export interface LegendLabels {
 }
 
 const text = (x: number, y: number, v: string) =>
-  s('text', { x, y, 'font-size': 11, fill: '#333', 'font-family': FONT }, v);
+  txt({ x, y, 'font-size': 11, fill: '#333', 'font-family': chartFont() }, v);
 
 /** Legend of the heatmap; wraps to a second line on narrow charts. Returns its height. */
 export function drawLegend(
@@ -43,9 +44,15 @@ export function drawLegend(
     const sx = at + 80 + i * 22;
     g.appendChild(s('rect', { x: sx, y, width: 20, height: 12, fill: shareColor(v) }));
     g.appendChild(
-      s(
-        'text',
-        { x: sx + 10, y: y + 24, 'font-size': 9, fill: '#555', 'text-anchor': 'middle', 'font-family': FONT },
+      txt(
+        {
+          x: sx + 10,
+          y: y + 24,
+          'font-size': 9,
+          fill: '#555',
+          'text-anchor': 'middle',
+          'font-family': chartFont(),
+        },
         `${v * 100}%`,
       ),
     );

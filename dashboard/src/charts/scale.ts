@@ -51,8 +51,13 @@ export const STATUS_COLORS: Record<Status, string> = {
 export const NO_DATA_BG = '#f3f3f3';
 export const NO_DATA_LINE = '#c4c4c4';
 export const EVENT_COLOR = '#1f4e9c';
-export const FONT =
-  'Nafees, "Nafees Web Naskh", "Noto Nastaliq Urdu", "Noto Naskh Arabic", "DejaVu Sans", Arial, sans-serif';
+const LATIN = '"DejaVu Sans", Arial, Helvetica, sans-serif';
+const URDU =
+  '"Noto Nastaliq Urdu", "Jameel Noori Nastaleeq", Nafees, "Nafees Web Naskh", "Noto Naskh Arabic"';
+/** Chart font: Latin first in English; a Nastaliq/Naskh Urdu font first in Urdu (Latin glyphs fall back). */
+export function chartFont(): string {
+  return document.documentElement.lang === 'ur' ? `${URDU}, ${LATIN}` : `${LATIN}, ${URDU}`;
+}
 
 export function sumBuckets(buckets: TimelineBucket[]): TimelineBucket {
   const out: TimelineBucket = {

@@ -3,7 +3,8 @@ import type { Tz } from '../time.ts';
 import { STATUSES, type Status, type TimelineBucket } from '../types.ts';
 import { drawAxis, type XScale, xOf } from './axis.ts';
 import { type FrameSpec, frame } from './frame.ts';
-import { FONT, STATUS_COLORS } from './scale.ts';
+import { chartFont, STATUS_COLORS } from './scale.ts';
+import { txt } from './text.ts';
 
 export interface StackedSpec extends FrameSpec {
   buckets: TimelineBucket[];
@@ -32,16 +33,28 @@ export function stacked(spec: StackedSpec): SVGSVGElement {
   const base = top + PLOT_H;
   f.body.appendChild(s('rect', { x: sc.x0, y: top, width: sc.width, height: PLOT_H, fill: f.noDataFill }));
   f.body.appendChild(
-    s(
-      'text',
-      { x: sc.x0 - 6, y: top + 10, 'font-size': 11, 'text-anchor': 'end', fill: '#333', 'font-family': FONT },
+    txt(
+      {
+        x: sc.x0 - 6,
+        y: top + 10,
+        'font-size': 11,
+        'text-anchor': 'end',
+        fill: '#333',
+        'font-family': chartFont(),
+      },
       String(max),
     ),
   );
   f.body.appendChild(
-    s(
-      'text',
-      { x: sc.x0 - 6, y: base, 'font-size': 11, 'text-anchor': 'end', fill: '#333', 'font-family': FONT },
+    txt(
+      {
+        x: sc.x0 - 6,
+        y: base,
+        'font-size': 11,
+        'text-anchor': 'end',
+        fill: '#333',
+        'font-family': chartFont(),
+      },
       '0',
     ),
   );
@@ -81,7 +94,7 @@ export function stacked(spec: StackedSpec): SVGSVGElement {
     const label = spec.statusLabel(st);
     f.body.appendChild(s('rect', { x: lx, y: ly, width: 12, height: 12, fill: STATUS_COLORS[st] }));
     f.body.appendChild(
-      s('text', { x: lx + 16, y: ly + 11, 'font-size': 11, fill: '#333', 'font-family': FONT }, label),
+      txt({ x: lx + 16, y: ly + 11, 'font-size': 11, fill: '#333', 'font-family': chartFont() }, label),
     );
     lx += 30 + label.length * 6.5;
   }

@@ -62,6 +62,10 @@ export function status(s: string | null): string {
   return k in en ? t(k) : String(s);
 }
 
+export function probes(n: number): string {
+  return n === 1 ? t('n_probe') : t('n_probes', { n });
+}
+
 export function duration(ms: number): string {
   const m = Math.round(ms / 60000);
   if (m < 60) return `${m} ${t('u_min')}`;

@@ -5,7 +5,7 @@ import { evidenceSection } from '../components/evidence.ts';
 import { feedUrl, shareBar } from '../components/share.ts';
 import { h, mount } from '../dom.ts';
 import { duration, method, svc, t } from '../i18n/index.ts';
-import { failed, loading, markSimulated, tzOf } from '../layout.ts';
+import { contentWidth, failed, loading, markSimulated, tzOf } from '../layout.ts';
 import { href, parseHash, permalink } from '../router.ts';
 import { DAY, fmtDate, fmtDateTime, HOUR, isoShort } from '../time.ts';
 import { timelineHeatmap } from './timeline-chart.ts';
@@ -40,7 +40,7 @@ export async function eventView(main: HTMLElement, id: string): Promise<void> {
     const tlHash = href('timeline', null, { ...range, rows: 'isp', g: e.target_group });
     const st = await readState(parseHash(tlHash), tz);
     const tl = await loadTimeline(st);
-    const chartWidth = Math.max(320, Math.min(1200, main.clientWidth || 960));
+    const chartWidth = contentWidth(main, 1200);
     const { svg } = timelineHeatmap(st, tl, chartWidth);
     const cite = `Raabta, "${e.title}", ${fmtDate(start, 'utc')}${end ? ` – ${fmtDate(end, 'utc')}` : ''}. ${permalink()} (accessed ${isoShort(Date.now()).slice(0, 10)}).${e.simulated ? ' [simulated data]' : ''}`;
     const feeds = [

@@ -1,7 +1,7 @@
 import { SPARSE_PROBES } from '../catalog.ts';
 import { type HeatmapLayout, type HeatRow, heatmap } from '../charts/heatmap.ts';
 import { stacked } from '../charts/stacked.ts';
-import { method, status, t } from '../i18n/index.ts';
+import { method, probes, status, svc, t } from '../i18n/index.ts';
 import { href, permalink } from '../router.ts';
 import { BUCKET_MS, fmtClock, fmtDate, fmtDateTime, zoneLabel } from '../time.ts';
 import type { TimelineBucket } from '../types.ts';
@@ -23,10 +23,18 @@ export function describeBucket(b: TimelineBucket): string {
   const parts = [
     n ? t('pct_blocked', { p: pct }) : status(null),
     t('n_measurements', { n: n + b.error }),
-    t('n_probes', { n: b.probes }),
+    probes(b.probes),
   ];
   if (b.probes < SPARSE_PROBES) parts.push(t('few_probes'));
   return methods ? `${parts.join(', ')}. ${methods}` : parts.join(', ');
+}
+
+/** A title that says what the chart shows, so an exported image stands on its own. */
+export function chartTitle(st: TimelineState, d: TimelineData): string {
+  const service = svc(st.group ?? '');
+  if (st.rows === 'isp') return t('chart_by_isp', { svc: service });
+  if (st.rows === 'target') return t('chart_by_target', { svc: service, scope: d.placeLabel });
+  return t('chart_by_service', { scope: d.placeLabel });
 }
 
 function caption(st: TimelineState): string[] {
@@ -42,8 +50,7 @@ export function timelineHeatmap(
   d: TimelineData,
   width: number,
 ): { svg: SVGSVGElement; layout: HeatmapLayout } {
-  const what = t('nav_timeline');
-  const title = t('chart_title', { what, scope: d.scopeLabel });
+  const title = chartTitle(st, d);
   const range = `${fmtDateTime(st.from, st.tz)} – ${fmtDateTime(st.to, st.tz)}`;
   return heatmap({
     width,
@@ -60,6 +67,12 @@ export function timelineHeatmap(
     events: d.events,
     eventHref: (e) => href('event', e.id),
     selected: st.sel,
+    concerns: (e, key) =>
+      st.rows === 'service'
+        ? e.target_group === key
+        : st.rows === 'isp'
+          ? key === 'all' || e.scope.asns.includes(key)
+          : true,
     sparseBelow: SPARSE_PROBES,
     cellText: (row: HeatRow, b) => `${row.label} · ${bucketLabel(st, Date.parse(b.t))}: ${describeBucket(b)}`,
     legend: {

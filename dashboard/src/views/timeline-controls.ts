@@ -16,7 +16,7 @@ function select(
   const sel = h('select', { class: cls, 'aria-label': label });
   for (const [v, text] of options) sel.append(h('option', { value: v, selected: v === value }, text));
   sel.addEventListener('change', () => on(sel.value));
-  return h('label', { class: 'control' }, h('span', {}, label), sel);
+  return h('label', { class: 'ctl' }, h('span', {}, label), sel);
 }
 
 /** The timeline's controls: rows, service, network, date, range presets, pan and zoom. */
@@ -76,7 +76,7 @@ export function timelineControls(st: TimelineState, networks: Map<string, Networ
   const presets = h(
     'div',
     { class: 'presets', role: 'group' },
-    button(t('earlier'), () => update(shift(st, -1)), { class: 'pan-earlier' }),
+    button(`← ${t('earlier')}`, () => update(shift(st, -1)), { class: 'pan-earlier', dir: 'ltr' }),
     ...(
       [
         ['range_day', DAY],
@@ -87,7 +87,7 @@ export function timelineControls(st: TimelineState, networks: Map<string, Networ
       ] as const
     ).map(([k, span]) => button(t(k), () => update(around(st, span)), { class: `preset-${k}` })),
     button(t('zoom_out'), () => update(around(st, (st.to - st.from) * 3)), { class: 'zoom-out' }),
-    button(t('later'), () => update(shift(st, 1)), { class: 'pan-later' }),
+    button(`${t('later')} →`, () => update(shift(st, 1)), { class: 'pan-later', dir: 'ltr' }),
   );
   const mode =
     st.rows === 'service' ? [rows, network] : st.rows === 'isp' ? [rows, service] : [rows, service, network];

@@ -12,6 +12,8 @@ export interface TimelineData {
   networks: Map<string, Network>;
   /** Human name of the scope: "All networks" or "PTCL (AS17557)", with the service in isp/target modes. */
   scopeLabel: string;
+  /** "All networks" or the network filter's name. */
+  placeLabel: string;
 }
 
 /** Fetches series, events and networks for a timeline state and shapes them into heatmap rows. */
@@ -66,5 +68,6 @@ export async function loadTimeline(st: TimelineState): Promise<TimelineData> {
     simulated: main.simulated || Boolean(country?.simulated) || events.some((e) => e.simulated),
     networks,
     scopeLabel,
+    placeLabel: place,
   };
 }

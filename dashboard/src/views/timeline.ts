@@ -5,7 +5,7 @@ import { eventList } from '../components/event-card.ts';
 import { feedUrl, shareBar } from '../components/share.ts';
 import { h, mount } from '../dom.ts';
 import { svc, t } from '../i18n/index.ts';
-import { failed, loading, markSimulated, tzOf } from '../layout.ts';
+import { contentWidth, failed, loading, markSimulated, tzOf } from '../layout.ts';
 import { type Route, update } from '../router.ts';
 import { BUCKET_MS, floorTo, fmtDate, isoShort, parseTime } from '../time.ts';
 import { bucketLabel, describeBucket, timelineHeatmap, timelineStacked } from './timeline-chart.ts';
@@ -25,7 +25,7 @@ export async function timelineView(main: HTMLElement, route: Route): Promise<voi
   }
   markSimulated(d.simulated);
   document.title = `${t('nav_timeline')} — ${d.scopeLabel} — ${t('app_name')}`;
-  const width = Math.max(320, Math.min(1400, main.clientWidth || 960));
+  const width = contentWidth(main);
   const { svg, layout } = timelineHeatmap(st, d, width);
   const hover = h('p', { class: 'hover-info', 'aria-hidden': 'true' }, t('brush_hint'));
   const detail = h('section', { class: 'bucket-detail', 'aria-live': 'polite' });
