@@ -129,8 +129,7 @@ function tcpBlocked(label: string, p: SideView, c: SideView, ctl: string, ev: st
       'protocol',
       h.failure === 'connection_reset' ? 0.9 : 0.8,
       join(
-        `${label}: connected, then ${what}${fast !== null ? ` after ${Math.round(fast * 1000)} ms` : ''}`,
-        tlsNote && `while ${tlsNote} (not reset)`,
+        `${label}: connected, then ${what}${fast !== null ? ` after ${Math.round(fast * 1000)} ms` : ''}${tlsNote ? `, while ${tlsNote} (not reset)` : ''}`,
         ctl,
         'the protocol, not the port, is targeted',
       ),

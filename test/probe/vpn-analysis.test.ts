@@ -123,7 +123,7 @@ test('TCP DPI: reset right after the hard reset while a TLS ClientHello on the s
   t.like(v, { status: 'blocked', method: 'protocol', confidence: 0.9 });
   t.regex(
     v.reason,
-    /TLS ClientHello with an innocuous SNI on the same port ended with eof_error \(not reset\)/,
+    /, while a TLS ClientHello with an innocuous SNI on the same port ended with eof_error \(not reset\)/,
   );
   t.true(v.evidence.includes('/test_keys/tls_handshakes/0'));
 });
