@@ -36,8 +36,13 @@ export function href(
     if (v === null || v === '') out.delete(k);
     else out.set(k, v);
   }
-  const qs = out.toString();
-  return `#/${view}${id ? `/${encodeURIComponent(id)}` : ''}${qs ? `?${qs}` : ''}`;
+  const q = qs(out);
+  return `#/${view}${id ? `/${encodeURIComponent(id)}` : ''}${q ? `?${q}` : ''}`;
+}
+
+/** Query string with readable times (":" needs no escaping inside a URL fragment). */
+function qs(p: URLSearchParams): string {
+  return p.toString().replace(/%3A/gi, ':');
 }
 
 export function currentRoute(): Route {
@@ -56,8 +61,8 @@ export function update(params: Record<string, string | null>, replace = false, s
     else out.set(k, v);
   }
   const view = r.view;
-  const qs = out.toString();
-  const next = `#/${view}${r.id ? `/${encodeURIComponent(r.id)}` : ''}${qs ? `?${qs}` : ''}`;
+  const q = qs(out);
+  const next = `#/${view}${r.id ? `/${encodeURIComponent(r.id)}` : ''}${q ? `?${q}` : ''}`;
   if (replace) history.replaceState(null, '', next);
   else history.pushState(null, '', next);
   if (!silent) window.dispatchEvent(new HashChangeEvent('hashchange'));
