@@ -66,9 +66,11 @@ export function drawAxis(g: SVGGElement, sc: XScale, tz: Tz, yTop: number, y: nu
   for (const tk of ticks(sc, tz)) {
     const x = xOf(sc, tk.t);
     g.appendChild(s('line', { x1: x, x2: x, y1: yTop, y2: y + 4, stroke: '#00000022', 'stroke-width': 1 }));
+    // Labels at the edges are anchored inwards so they are not clipped.
+    const anchor = x > sc.x0 + sc.width - 24 ? 'end' : x < sc.x0 + 24 ? 'start' : 'middle';
     g.appendChild(
       txt(
-        { x, y: y + 16, 'font-size': 11, 'text-anchor': 'middle', fill: '#333', 'font-family': chartFont() },
+        { x, y: y + 16, 'font-size': 11, 'text-anchor': anchor, fill: '#333', 'font-family': chartFont() },
         tk.label,
       ),
     );

@@ -79,6 +79,7 @@ function walk(
 ): void {
   for (const c of Array.from(el.children)) {
     const tag = c.tagName.toLowerCase();
+    if (c.getAttribute('visibility') === 'hidden' || c.getAttribute('class') === 'brush') continue;
     if (tag === 'g' || tag === 'a') {
       const m = /translate\(\s*([-\d.]+)[ ,]+([-\d.]+)\s*\)/.exec(c.getAttribute('transform') ?? '');
       walk(ctx, c, dx + (m ? Number(m[1]) : 0), dy + (m ? Number(m[2]) : 0), hatch, font);

@@ -37,11 +37,11 @@ export function drawLegend(
     x += w;
     return at;
   };
-  let at = place(60 + 5 * 22 + 40);
+  let at = place(60 + 5 * 26 + 40);
   g.appendChild(text(at, y + 11, l.share));
   const steps = [0, 0.25, 0.5, 0.75, 1];
   steps.forEach((v, i) => {
-    const sx = at + 80 + i * 22;
+    const sx = at + 80 + i * 26;
     g.appendChild(s('rect', { x: sx, y, width: 20, height: 12, fill: shareColor(v) }));
     g.appendChild(
       txt(

@@ -1,6 +1,6 @@
 import { ispLabel } from '../catalog.ts';
 import { h } from '../dom.ts';
-import { duration, method, svc, t } from '../i18n/index.ts';
+import { duration, method, svc, t, word } from '../i18n/index.ts';
 import { href } from '../router.ts';
 import { fmtDateTime, type Tz } from '../time.ts';
 import type { Network, RaabtaEvent } from '../types.ts';
@@ -11,7 +11,7 @@ export function severityBadge(sev: string): HTMLElement {
     : /^(medium|moderate)$/i.test(sev)
       ? 'medium'
       : 'low';
-  return h('span', { class: `badge severity-${cls}` }, sev);
+  return h('span', { class: `badge severity-${cls}` }, word('sev', sev));
 }
 
 export function simulatedBadge(): HTMLElement {

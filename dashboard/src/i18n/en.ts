@@ -119,6 +119,11 @@ export const en = {
   notes: "Editors' notes",
   open_measurement: 'Open measurement',
   status: 'Status',
+  ev_open: 'ongoing',
+  ev_closed: 'ended',
+  sev_high: 'high',
+  sev_medium: 'medium',
+  sev_low: 'low',
   // measurement
   measurement: 'Measurement',
   network: 'Network',

@@ -62,6 +62,12 @@ export function status(s: string | null): string {
   return k in en ? t(k) : String(s);
 }
 
+/** A known word from the data (event status, severity) in the UI language; unknown values as they are. */
+export function word(prefix: 'ev' | 'sev', v: string): string {
+  const k = `${prefix}_${v.toLowerCase()}` as Key;
+  return k in en ? t(k) : v;
+}
+
 export function probes(n: number): string {
   return n === 1 ? t('n_probe') : t('n_probes', { n });
 }

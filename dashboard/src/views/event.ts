@@ -4,7 +4,7 @@ import { severityBadge, simulatedBadge } from '../components/event-card.ts';
 import { evidenceSection } from '../components/evidence.ts';
 import { feedUrl, shareBar } from '../components/share.ts';
 import { h, mount } from '../dom.ts';
-import { duration, method, svc, t } from '../i18n/index.ts';
+import { duration, method, svc, t, word } from '../i18n/index.ts';
 import { contentWidth, failed, loading, markSimulated, tzOf } from '../layout.ts';
 import { href, parseHash, permalink } from '../router.ts';
 import { DAY, fmtDate, fmtDateTime, HOUR, isoShort } from '../time.ts';
@@ -55,7 +55,7 @@ export async function eventView(main: HTMLElement, id: string): Promise<void> {
     ];
     mount(
       main,
-      h('p', { class: 'kicker' }, t('event'), ' · ', e.status),
+      h('p', { class: 'kicker' }, t('event'), ' · ', word('ev', e.status)),
       h('h1', { class: 'event-title' }, e.title, ' ', e.simulated ? simulatedBadge() : null),
       h('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       h('section', { class: 'scope' }, h('h2', {}, t('networks_affected')), scope),
