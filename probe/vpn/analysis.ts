@@ -18,8 +18,18 @@ import { controlSide, probeView, type SideView } from './analysis-view.ts';
 import { describeInput, parseVpnInput, type VpnProtocol } from './target-input.ts';
 
 export const VPN_ANALYSIS_VERSION = 'vpn-1';
-const KEY_NOTE =
+const WG_KEY_NOTE =
   'a WireGuard server silently ignores initiations from keys it does not know: the server may not know the probe key, or server_public_key is wrong';
+const TLS_AUTH_NOTE =
+  'an OpenVPN server with tls-auth silently drops packets whose HMAC does not verify: the tls-auth key or key direction may be wrong';
+
+/** Protocols where a server that does not accept our key stays silent: silence is not evidence. */
+function keyNote(protocol: VpnProtocol, p: SideView): string | null {
+  if (p.outcome !== 'silent') return null;
+  if (protocol === 'wireguard') return WG_KEY_NOTE;
+  if (protocol === 'openvpn' && p.handshake?.item.details.tls_auth === true) return TLS_AUTH_NOTE;
+  return null;
+}
 
 export function analyzeVpn(m: Measurement, protocol: VpnProtocol): Verdict {
   return toVerdict(vpnFinding(m, protocol), VPN_ANALYSIS_VERSION);
@@ -100,7 +110,8 @@ function controlFailed(label: string, protocol: VpnProtocol, p: SideView, c: Sid
   const h = p.handshake!.item;
   const ch = c.handshake!.item;
   const ev = ptrs(p.handshake, c.handshake, c.reach, c.closedProbes);
-  if (protocol === 'wireguard' && p.outcome === 'silent' && c.outcome === 'silent') {
+  const note = keyNote(protocol, p);
+  if (note && c.outcome === 'silent') {
     if (c.reachState === 'answers' || c.closedPort === 'passes') {
       return finding(
         'inconclusive',
@@ -108,7 +119,7 @@ function controlFailed(label: string, protocol: VpnProtocol, p: SideView, c: Sid
         0.3,
         join(
           `${label}: no answer from the probe nor from the control`,
-          KEY_NOTE,
+          note,
           `the address itself is up from outside (${reachText(c)})`,
           closedPortText(c),
         ),
@@ -120,7 +131,7 @@ function controlFailed(label: string, protocol: VpnProtocol, p: SideView, c: Sid
         'inconclusive',
         null,
         0.3,
-        join(`${label}: no answer from the probe nor from the control`, KEY_NOTE, 'or the server is down'),
+        join(`${label}: no answer from the probe nor from the control`, note, 'or the server is down'),
         ev,
       );
   }
@@ -167,7 +178,7 @@ function noControl(label: string, protocol: VpnProtocol, p: SideView, why: strin
       ev,
     );
   }
-  const note = protocol === 'wireguard' && p.outcome === 'silent' ? KEY_NOTE : null;
+  const note = keyNote(protocol, p);
   return finding(
     'inconclusive',
     null,
