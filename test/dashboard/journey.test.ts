@@ -36,7 +36,12 @@ run(
     t.true((await page.locator('svg.chart a.event-band').count()) >= 1, 'event bands on the chart');
     await screenshot(page, 'timeline');
 
-    const link = page.locator('.events-in-range a.event-link', { hasText: /OpenVPN|VPN/ }).first();
+    // The VPN event of that day: a card of a VPN protocol that started on 10 Nov 2024 (UTC).
+    const link = page
+      .locator(
+        '.events-in-range .event-card:is([data-group="openvpn"], [data-group="wireguard"], [data-group="ikev2"])[data-start^="2024-11-10"] a.event-link',
+      )
+      .first();
     await link.click();
     await page.waitForFunction(() => location.hash.startsWith('#/event/'));
     await ready(page);

@@ -26,7 +26,7 @@ export function eventCard(e: RaabtaEvent, nets: Map<string, Network>, tz: Tz): H
   const isps = e.scope.asns.map((a) => ispLabel(nets, a, false)).join(', ');
   return h(
     'li',
-    { class: 'event-card', 'data-event': e.id },
+    { class: 'event-card', 'data-event': e.id, 'data-group': e.target_group, 'data-start': e.start },
     h('a', { href: href('event', e.id), class: 'event-link' }, e.title),
     ' ',
     severityBadge(e.severity),
@@ -37,8 +37,18 @@ export function eventCard(e: RaabtaEvent, nets: Map<string, Network>, tz: Tz): H
   );
 }
 
-export function eventList(events: RaabtaEvent[], nets: Map<string, Network>, tz: Tz): HTMLElement {
+/**
+ * Events as cards, newest first. With a range, events that started inside it come before those that were
+ * already going on (a journalist asking about a day wants what began that day first).
+ */
+export function eventList(
+  events: RaabtaEvent[],
+  nets: Map<string, Network>,
+  tz: Tz,
+  from?: number,
+): HTMLElement {
   if (!events.length) return h('p', { class: 'empty' }, t('no_events'));
-  const sorted = [...events].sort((a, b) => Date.parse(b.start) - Date.parse(a.start));
+  const began = (e: RaabtaEvent) => (from !== undefined && Date.parse(e.start) >= from ? 1 : 0);
+  const sorted = [...events].sort((a, b) => began(b) - began(a) || Date.parse(b.start) - Date.parse(a.start));
   return h('ul', { class: 'event-list' }, ...sorted.map((e) => eventCard(e, nets, tz)));
 }

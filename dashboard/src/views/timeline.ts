@@ -91,7 +91,7 @@ export async function timelineView(main: HTMLElement, route: Route): Promise<voi
     'section',
     { class: 'events-in-range' },
     h('h2', {}, t('events_in_range')),
-    eventList(d.events, d.networks, st.tz),
+    eventList(d.events, d.networks, st.tz, st.from),
   );
   mount(
     main,
