@@ -17,6 +17,7 @@ export function answered(h: Handshake): string {
   if (Array.isArray(notifies) && notifies.length) extra.push(`notifies ${notifies.join(', ')}`);
   const cells = h.details.cells;
   if (Array.isArray(cells) && cells.length) extra.push(`cells ${cells.join(', ')}`);
+  if (h.details.tls_auth_verified === true) extra.push('tls-auth HMAC verified');
   if (h.rtt !== null) extra.push(`rtt ${Math.round(h.rtt * 1000)} ms`);
   return `${what}${extra.length ? ` (${extra.join('; ')})` : ''}`;
 }

@@ -136,13 +136,17 @@ function controlFailed(label: string, protocol: VpnProtocol, p: SideView, c: Sid
       );
   }
   const same = p.outcome === c.outcome;
+  // silence from a server whose address is up may also be an HMAC-protected control channel
+  const quietButUp = protocol === 'openvpn' && same && p.outcome === 'silent' && c.reachState === 'answers';
   return finding(
     'down',
     null,
-    same ? 0.85 : 0.65,
+    quietButUp ? 0.6 : same ? 0.85 : 0.65,
     join(
       `${label}: the handshake ${failed(h)}, and the control's from outside ${same ? 'failed the same way' : failed(ch)}`,
       `outside: ${reachText(c)}`,
+      quietButUp &&
+        'a server with tls-auth or tls-crypt would also stay silent to a hard reset without its key',
     ),
     ev,
   );
