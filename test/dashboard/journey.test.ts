@@ -97,6 +97,24 @@ run(
   },
 );
 
+run('keyboard: the heatmap is focusable; arrows move, Enter selects the row, + zooms in', async (t) => {
+  const { page } = await open(env, '#/timeline?from=2024-11-09T19:00Z&to=2024-11-10T19:00Z');
+  await page.focus('.heatmap-box svg.chart');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
+  for (let i = 0; i < 80; i++) await page.keyboard.press('ArrowRight');
+  t.regex(
+    await page.locator('.hover-info').innerText(),
+    /^OpenVPN · 10 Nov 2024, 13:20 PKT–13:30: \d+% blocked/,
+  );
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash.includes('sel=openvpn'));
+  t.is(await page.locator('.stacked-box svg.chart').count(), 1);
+  await page.keyboard.press('+');
+  await page.waitForFunction(() => !location.hash.includes('from=2024-11-09T19:00Z'));
+  await ready(page);
+  t.regex(await page.locator('.bucket-info').innerText(), /10 minutes/);
+});
+
 run('no data is drawn differently from ok, and sparse coverage is marked', async (t) => {
   const { page } = await open(env, '#/timeline?from=2024-02-01T00:00Z&to=2024-05-01T00:00Z&rows=isp&g=news');
   const nayatel = page.locator('svg.chart g[data-row="AS23674"]');

@@ -76,7 +76,8 @@ export const en = {
   bucket_1d: '1 day (UTC days)',
   bucket_1h: '1 hour',
   bucket_10m: '10 minutes',
-  brush_hint: 'Drag across the chart to zoom in; click a cell for details.',
+  brush_hint:
+    'Drag across the chart to zoom in; click a cell for details. Keyboard: Tab to the chart, arrows, Enter, + and −.',
   events_in_range: 'Events in this range',
   legend_share: 'Blocked share',
   legend_events: 'Detected event',

@@ -73,7 +73,8 @@ export const ur: Record<Key, string> = {
   bucket_1d: '1 دن (UTC دن)',
   bucket_1h: '1 گھنٹہ',
   bucket_10m: '10 منٹ',
-  brush_hint: 'بڑا کرنے کے لیے چارٹ پر کھینچیں؛ تفصیل کے لیے خانے پر کلک کریں۔',
+  brush_hint:
+    'بڑا کرنے کے لیے چارٹ پر کھینچیں؛ تفصیل کے لیے خانے پر کلک کریں۔ کی بورڈ: چارٹ پر Tab، تیر، Enter، + اور −۔',
   events_in_range: 'اس عرصے کے واقعات',
   legend_share: 'بند حصہ',
   legend_events: 'شناخت شدہ واقعہ',

@@ -1,5 +1,6 @@
 import { ispLabel } from '../catalog.ts';
 import { attachBrush } from '../charts/brush.ts';
+import { attachKeyboard } from '../charts/keyboard.ts';
 import { bucketDetail } from '../components/bucket-detail.ts';
 import { eventList } from '../components/event-card.ts';
 import { feedUrl, shareBar } from '../components/share.ts';
@@ -27,7 +28,7 @@ export async function timelineView(main: HTMLElement, route: Route): Promise<voi
   document.title = `${t('nav_timeline')} — ${d.scopeLabel} — ${t('app_name')}`;
   const width = contentWidth(main);
   const { svg, layout } = timelineHeatmap(st, d, width);
-  const hover = h('p', { class: 'hover-info', 'aria-hidden': 'true' }, t('brush_hint'));
+  const hover = h('p', { class: 'hover-info', 'aria-live': 'polite' }, t('brush_hint'));
   const detail = h('section', { class: 'bucket-detail', 'aria-live': 'polite' });
   const stackBox = h('div', { class: 'stacked-box' });
   let stackedSvg: SVGSVGElement | null = null;
@@ -58,13 +59,27 @@ export async function timelineView(main: HTMLElement, route: Route): Promise<voi
         hover.textContent = t('brush_hint');
         return;
       }
-      const { r, start, b } = cellAt(i, t0);
-      hover.textContent = `${r.label} · ${bucketLabel(st, start)}: ${b ? describeBucket(b) : t('st_nodata')}`;
+      describe(i, t0);
     },
     onCell: (i, t0) => {
       const at = floorTo(t0, bucketMs);
       select(i, at);
       update({ sel: d.rows[i].key, at: isoShort(at) }, true, true);
+    },
+  });
+  const describe = (i: number, t0: number) => {
+    const { r, start, b } = cellAt(i, t0);
+    hover.textContent = `${r.label} · ${bucketLabel(st, start)}: ${b ? describeBucket(b) : t('st_nodata')}`;
+  };
+  attachKeyboard(svg, layout, d.rows.length, bucketMs, {
+    onFocus: describe,
+    onSelect: (i, t0) => {
+      select(i, t0);
+      update({ sel: d.rows[i].key, at: isoShort(t0) }, true, true);
+    },
+    onZoom: (factor, centre) => {
+      const span = (st.to - st.from) * factor;
+      update(rangeParams(centre - span / 2, centre + span / 2));
     },
   });
   const feeds = [{ label: t('atom_all'), url: feedUrl({}) }];
