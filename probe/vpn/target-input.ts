@@ -88,5 +88,10 @@ export function paramPorts(params: Record<string, unknown> | undefined, key: str
   const v = params?.[key];
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v)) throw new Error(`params.${key} must be an array of ports`);
-  return v.map((_, i) => paramPort(v as unknown as Record<string, unknown>, String(i))!);
+  return v.map((p, i) => {
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535) {
+      throw new Error(`params.${key}[${i}] must be a port`);
+    }
+    return p;
+  });
 }

@@ -1,5 +1,12 @@
 import test from 'ava';
-import { describeInput, parseVpnInput } from '../../probe/vpn/target-input.ts';
+import { reachabilityPorts } from '../../probe/vpn/reachability.ts';
+import {
+  describeInput,
+  paramPort,
+  paramPorts,
+  paramString,
+  parseVpnInput,
+} from '../../probe/vpn/target-input.ts';
 
 test('VPN inputs parse into protocol, host, port and transport', (t) => {
   t.deepEqual(parseVpnInput('openvpn://198.19.40.1:1194/udp'), {
@@ -38,4 +45,23 @@ test('bad VPN inputs are rejected with the input in the message', (t) => {
 test('labels name protocol, transport and port for reasons', (t) => {
   t.is(describeInput(parseVpnInput('openvpn://h:443/tcp')), 'OpenVPN TCP 443');
   t.is(describeInput(parseVpnInput('ikev2://h:4500')), 'IKEv2 UDP 4500 (NAT-T)');
+});
+
+test('params accessors type-check what the target list provides', (t) => {
+  const params = { s: 'x', n: 5, port: 33434, ports: [80, 443], bad: [80, 'x'], big: 70000 };
+  t.is(paramString(params, 's'), 'x');
+  t.is(paramString(params, 'missing'), undefined);
+  t.throws(() => paramString(params, 'n'), { message: 'params.n must be a string' });
+  t.is(paramPort(params, 'port'), 33434);
+  t.throws(() => paramPort(params, 'big'), { message: 'params.big must be a port' });
+  t.deepEqual(paramPorts(params, 'ports'), [80, 443]);
+  t.throws(() => paramPorts(params, 'bad'), { message: 'params.bad[1] must be a port' });
+  t.throws(() => paramPorts(params, 's'), { message: 'params.s must be an array of ports' });
+});
+
+test('reachability ports leave out the protocol’s own TCP port and are bounded', (t) => {
+  t.deepEqual(reachabilityPorts(undefined, null), [443, 80]);
+  t.deepEqual(reachabilityPorts(undefined, 443), [80]);
+  t.deepEqual(reachabilityPorts({ reachability_ports: [1, 2, 2, 3, 4, 5, 6] }, 3), [1, 2, 4, 5]);
+  t.deepEqual(reachabilityPorts({ reachability_ports: [] }, null), []);
 });
