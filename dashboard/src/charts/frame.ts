@@ -54,13 +54,18 @@ export function frame(spec: FrameSpec): Frame {
   let top = 30;
   if (spec.simulated) {
     const w = 150;
+    // On narrow charts the badge goes on its own line under the title instead of over it.
+    const below = spec.width < spec.title.length * 8 + w + 24;
+    const by = below ? 28 : 6;
     const g = s('g', { class: 'simulated-badge' });
-    g.appendChild(s('rect', { x: spec.width - w - 8, y: 6, width: w, height: 20, rx: 3, fill: '#b00020' }));
+    g.appendChild(
+      s('rect', { x: below ? 8 : spec.width - w - 8, y: by, width: w, height: 20, rx: 3, fill: '#b00020' }),
+    );
     g.appendChild(
       txt(
         {
-          x: spec.width - w / 2 - 8,
-          y: 20,
+          x: below ? 8 + w / 2 : spec.width - w / 2 - 8,
+          y: by + 14,
           'font-size': 12,
           'font-weight': 'bold',
           fill: '#ffffff',
@@ -71,7 +76,7 @@ export function frame(spec: FrameSpec): Frame {
       ),
     );
     svg.appendChild(g);
-    top = 34;
+    top = below ? 54 : 34;
   }
   const body = s('g', { transform: `translate(0 ${top})` });
   svg.appendChild(body);
@@ -82,7 +87,7 @@ export function frame(spec: FrameSpec): Frame {
     noDataFill: `url(#${id})`,
     finish(bodyHeight: number) {
       let y = top + bodyHeight + 6;
-      for (const line of spec.caption) {
+      for (const line of spec.caption.flatMap((l) => wrap(l, Math.floor((spec.width - 16) / 6.2)))) {
         y += 14;
         svg.appendChild(txt({ x: 8, y, 'font-size': 11, fill: '#444', 'font-family': chartFont() }, line));
       }
@@ -93,4 +98,18 @@ export function frame(spec: FrameSpec): Frame {
       return svg;
     },
   };
+}
+
+/** Splits a caption line to fit (at spaces, else hard), so long source URLs stay visible on narrow charts. */
+export function wrap(line: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > max) {
+    const cut = rest.lastIndexOf(' ', max);
+    const at = cut > max / 2 ? cut : max;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at).trimStart();
+  }
+  out.push(rest);
+  return out;
 }

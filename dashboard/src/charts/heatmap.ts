@@ -43,7 +43,10 @@ export interface HeatmapLayout {
 /** The heatmap: one row per service/network/target, one cell per time bucket, colour = blocked share. */
 export function heatmap(spec: HeatmapSpec): { svg: SVGSVGElement; layout: HeatmapLayout } {
   const f: Frame = frame(spec);
-  const labelW = Math.min(190, Math.max(110, Math.round(spec.width * 0.24)));
+  // Label column as wide as the longest label needs, within limits (narrow screens give the plot the room).
+  const longest = Math.max(4, ...spec.rows.map((r) => r.label.length));
+  const labelW = Math.round(Math.min(190, spec.width * 0.3, Math.max(70, longest * 6.6 + 12)));
+  const maxChars = Math.max(4, Math.floor((labelW - 10) / 6.6));
   const sc: XScale = { from: spec.from, to: spec.to, x0: labelW, width: spec.width - labelW - 10 };
   const lane = drawEventLane(f.body, sc, spec.events, spec.eventHref);
   const rowsTop = lane.height + 4;
@@ -52,7 +55,7 @@ export function heatmap(spec: HeatmapSpec): { svg: SVGSVGElement; layout: Heatma
   spec.rows.forEach((row, i) => {
     const y = rowsTop + i * ROW_H;
     const g = s('g', { 'data-row': row.key });
-    const label = row.label.length > 28 ? `${row.label.slice(0, 27)}…` : row.label;
+    const label = row.label.length > maxChars ? `${row.label.slice(0, maxChars - 1)}…` : row.label;
     g.appendChild(
       txt(
         {
