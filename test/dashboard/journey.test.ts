@@ -56,6 +56,11 @@ run(
     const trace = await page.locator('.evidence-trace .trace').innerText();
     t.regex(trace, /openvpn\/udp|generic_timeout_error/i, 'evidence step trace');
     t.true((await page.locator('.evidence-trace .col.control li').count()) >= 1, 'control side shown');
+    t.regex(
+      (await page.locator('.event-data a.api-link').getAttribute('href')) ?? '',
+      /^\/api\/v1\/measurements\?since=2024-11-10T08/,
+      'the data behind the event',
+    );
     await screenshot(page, 'event');
 
     const url = page.url();

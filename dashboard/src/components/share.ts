@@ -12,6 +12,8 @@ export interface ShareOptions {
   embedHash?: string;
   feeds?: { label: string; url: string }[];
   cite?: string;
+  /** The API query behind the view (JSON). */
+  api?: string;
 }
 
 /** Permalink, exports, embed code, Atom feeds and a citation for the current view. */
@@ -57,6 +59,7 @@ export function shareBar(o: ShareOptions): HTMLElement {
     const rows = o.csv;
     bar.append(button(t('download_csv'), () => exportCsv(rows(), o.name), { class: 'export-csv' }));
   }
+  if (o.api) bar.append(h('a', { href: o.api, class: 'api-link', type: 'application/json' }, t('api_json')));
   const extra = h('div', { class: 'share-extra' });
   if (o.embedHash) {
     const code = `<iframe src="${permalink(o.embedHash)}" width="800" height="420" title="Raabta" loading="lazy"></iframe>`;

@@ -1,6 +1,7 @@
 import { api } from '../api.ts';
 import { ispLabel, loadNetworks } from '../catalog.ts';
 import { severityBadge, simulatedBadge } from '../components/event-card.ts';
+import { eventData } from '../components/event-data.ts';
 import { evidenceSection } from '../components/evidence.ts';
 import { feedUrl, shareBar } from '../components/share.ts';
 import { h, mount } from '../dom.ts';
@@ -86,6 +87,7 @@ export async function eventView(main: HTMLElement, id: string): Promise<void> {
         cite,
       }),
       evidenceSection(e.evidence, nets, tz),
+      eventData(e),
     );
     main.dataset.chart = 'ready';
   } catch (err) {

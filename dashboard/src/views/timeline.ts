@@ -1,3 +1,4 @@
+import { apiUrl } from '../api.ts';
 import { ispLabel } from '../catalog.ts';
 import { attachBrush } from '../charts/brush.ts';
 import { attachKeyboard } from '../charts/keyboard.ts';
@@ -12,7 +13,7 @@ import { BUCKET_MS, floorTo, fmtDate, isoShort, parseTime } from '../time.ts';
 import { bucketLabel, describeBucket, timelineHeatmap, timelineStacked } from './timeline-chart.ts';
 import { timelineControls } from './timeline-controls.ts';
 import { loadTimeline, type TimelineData } from './timeline-data.ts';
-import { rangeParams, readState, type TimelineState } from './timeline-state.ts';
+import { rangeParams, readState, seriesQuery, type TimelineState } from './timeline-state.ts';
 
 export async function timelineView(main: HTMLElement, route: Route): Promise<void> {
   loading(main);
@@ -100,6 +101,7 @@ export async function timelineView(main: HTMLElement, route: Route): Promise<voi
     csv: () => csvRows(st, d),
     embedHash,
     feeds,
+    api: apiUrl('/api/v1/timeline', seriesQuery(st)),
   });
   const heading = h('h1', {}, `${t('timeline_title')}: ${d.scopeLabel}`);
   const list = h(
