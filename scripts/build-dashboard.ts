@@ -1,5 +1,6 @@
 /**
  * Builds the dashboard SPA into dashboard/dist: app.js (esbuild bundle, ESM, minified), app.css, index.html.
+ * Also copies the published schema to dist/schemas/measurement.schema.json (served at that path).
  * No inline script or style anywhere (the collector serves it with CSP default-src 'self').
  * Prints the bundle sizes (raw and gzip) and writes them to dashboard/dist/build-info.json.
  */
@@ -38,6 +39,12 @@ export async function buildDashboard(
     outfile: path.join(dist, 'app.css'),
   });
   for (const f of ['index.html', 'favicon.svg']) await copyFile(path.join(src, f), path.join(dist, f));
+  // The published measurement schema, so `/schemas/measurement.schema.json` resolves wherever dist is served.
+  await mkdir(path.join(dist, 'schemas'), { recursive: true });
+  await copyFile(
+    path.join(root, 'schemas', 'measurement.schema.json'),
+    path.join(dist, 'schemas', 'measurement.schema.json'),
+  );
   const html = await readFile(path.join(dist, 'index.html'), 'utf8');
   if (/<script(?![^>]*\bsrc=)[^>]*>|\sstyle=|<style/i.test(html))
     throw new Error('index.html has inline script or style (CSP)');

@@ -81,4 +81,7 @@ run('data page: downloads with sizes and checksums, schema link, curl examples',
   t.regex(await page.locator('table.datasets').innerText(), /KiB[\s\S]*[0-9a-f]{64}/);
   t.is(await page.locator('a.schema-link').getAttribute('href'), '/schemas/measurement.schema.json');
   t.regex(await page.locator('pre.curl').innerText(), /curl -s '.*\/api\/v1\/timeline\?/);
+  const schema = await fetch(`${env.url}/schemas/measurement.schema.json`);
+  t.is(schema.status, 200, 'the schema is served from dashboard/dist/schemas/');
+  t.is(((await schema.json()) as { $id: string }).$id, 'urn:raabta:schema:measurement:v1');
 });
