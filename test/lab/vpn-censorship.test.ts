@@ -69,13 +69,23 @@ test.serial('wireguard-dpi: WireGuard blocked:protocol, everything else works', 
   t.like(ms[2].test_keys.control?.handshakes[0], { details: { verified: true } });
 });
 
-test.serial('ip-blackhole of the tor bridge: Tor blocked:ip', async (t) => {
-  const { state, censor } = lab();
-  await censor('ip-blackhole', true, [state.vpn.tor.ip]);
-  const targets = labTargets(state).filter((x) => x.kind === 'tor' || x.kind === 'openvpn');
-  const ms = await measureInLab(state, targets);
-  check(t, ms, { [`tor://${state.vpn.tor.ip}:${state.vpn.tor.orPort}`]: 'blocked:ip' });
-});
+test.serial(
+  'ip-blackhole of the tor bridge and the OpenVPN server: Tor and OpenVPN UDP/TCP blocked:ip',
+  async (t) => {
+    const { state, censor } = lab();
+    await censor('ip-blackhole', true, [state.vpn.tor.ip, state.vpn.openvpn.ip]);
+    const targets = labTargets(state).filter(
+      (x) => x.kind === 'tor' || x.kind === 'openvpn' || x.kind === 'ikev2',
+    );
+    const ms = await measureInLab(state, targets);
+    check(
+      t,
+      ms,
+      Object.fromEntries(targets.filter((x) => x.kind !== 'ikev2').map((x) => [x.input, 'blocked:ip'])),
+    );
+    t.regex(ms[0].raabta.verdict!.reason, /neither the handshake bytes nor an innocuous datagram/);
+  },
+);
 
 test.serial('server stopped (refuse / drop): down, seen the same way from outside', async (t) => {
   const { state, server } = lab();
