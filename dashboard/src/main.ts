@@ -39,7 +39,7 @@ async function render(): Promise<void> {
       await measurementView(main, route.id ?? '');
       break;
     case 'data':
-      await dataView(main);
+      await dataView(main, route.params.get('date'));
       break;
     case 'overview':
       await overviewView(main);

@@ -57,7 +57,7 @@ export function eventData(e: RaabtaEvent): HTMLElement {
       {},
       h('a', { href: measurementsApi, class: 'api-link', type: 'application/json' }, t('event_api')),
       ' · ',
-      h('a', { href: href('data') }, t('data_title')),
+      h('a', { href: href('data', null, { date: dates[0] ?? null }) }, t('data_title')),
     ),
   );
 }

@@ -166,6 +166,9 @@ export const en = {
   api_examples: 'API examples',
   coverage: 'Coverage by network',
   last_seen: 'Last seen',
+  probes_h: 'Probes',
+  measurements_h: 'Measurements',
+  show_all: 'Show all',
   // units
   u_min: 'min',
   u_h: 'h',

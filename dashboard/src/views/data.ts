@@ -1,11 +1,12 @@
 import { api } from '../api.ts';
 import { ispLabel, loadNetworks } from '../catalog.ts';
+import { datasetTable } from '../components/dataset-table.ts';
 import { feedUrl } from '../components/share.ts';
 import { h, mount } from '../dom.ts';
 import { t } from '../i18n/index.ts';
 import { failed, loading, tzOf } from '../layout.ts';
-import { fmtBytes, fmtDateTime } from '../time.ts';
-import type { Coverage, Dataset } from '../types.ts';
+import { fmtDateTime } from '../time.ts';
+import type { Coverage } from '../types.ts';
 
 export const SCHEMA_URL = '/schemas/measurement.schema.json';
 
@@ -25,42 +26,6 @@ function curlExamples(origin: string): string {
   ].join('\n');
 }
 
-function datasetTable(sets: Dataset[]): HTMLElement {
-  const rows = sets.flatMap((d) =>
-    d.files.map((f) =>
-      h(
-        'tr',
-        {},
-        h('td', {}, d.date),
-        h('td', {}, h('a', { href: f.url, download: f.name, class: 'dataset-link' }, f.format)),
-        h('td', { class: 'num' }, fmtBytes(f.bytes)),
-        h('td', { class: 'num' }, String(f.rows)),
-        h('td', {}, h('code', { class: 'sha' }, f.sha256)),
-      ),
-    ),
-  );
-  return h(
-    'div',
-    { class: 'table-scroll' },
-    h(
-      'table',
-      { class: 'datasets' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ...[t('date'), t('format'), t('size'), t('row_count'), t('checksum')].map((c) =>
-            h('th', { scope: 'col' }, c),
-          ),
-        ),
-      ),
-      h('tbody', {}, ...rows),
-    ),
-  );
-}
-
 function coverageTable(cov: Coverage[], nets: Awaited<ReturnType<typeof loadNetworks>>): HTMLElement {
   const tz = tzOf();
   return h(
@@ -72,12 +37,9 @@ function coverageTable(cov: Coverage[], nets: Awaited<ReturnType<typeof loadNetw
       h(
         'tr',
         {},
-        ...[
-          t('network'),
-          t('n_probes', { n: '' }).trim(),
-          t('n_measurements', { n: '' }).trim(),
-          t('last_seen'),
-        ].map((c) => h('th', { scope: 'col' }, c)),
+        ...[t('network'), t('probes_h'), t('measurements_h'), t('last_seen')].map((c) =>
+          h('th', { scope: 'col' }, c),
+        ),
       ),
     ),
     h(
@@ -101,7 +63,7 @@ function coverageTable(cov: Coverage[], nets: Awaited<ReturnType<typeof loadNetw
   );
 }
 
-export async function dataView(main: HTMLElement): Promise<void> {
+export async function dataView(main: HTMLElement, date: string | null = null): Promise<void> {
   loading(main);
   try {
     const [sets, cov, nets] = await Promise.all([
@@ -113,12 +75,7 @@ export async function dataView(main: HTMLElement): Promise<void> {
     mount(
       main,
       h('h1', {}, t('data_title')),
-      h(
-        'section',
-        {},
-        h('h2', {}, t('downloads')),
-        datasetTable([...sets].sort((a, b) => b.date.localeCompare(a.date))),
-      ),
+      h('section', {}, h('h2', {}, t('downloads')), datasetTable(sets, date)),
       h(
         'section',
         {},
