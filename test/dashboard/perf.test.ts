@@ -6,7 +6,7 @@ import { chromiumAvailable, type Env, startEnv } from './setup.ts';
 
 let env: Env;
 test.before(async () => {
-  env = await startEnv();
+  env = await startEnv({ demo: true });
 });
 test.after.always(async () => {
   await env?.close();

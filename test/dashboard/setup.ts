@@ -1,6 +1,7 @@
 /**
  * Shared setup of the dashboard browser tests: a server that serves dashboard/dist and the read API, and a
- * headless Chromium. The server is the fixture (test/dashboard/fixture), which follows collector/API.md.
+ * headless Chromium. The server is the real collector (collector-env.ts) where the test's data can be put
+ * into it, else the fixture (test/dashboard/fixture), which follows collector/API.md.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -8,22 +9,44 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { buildDashboard } from '../../scripts/build-dashboard.ts';
 import { chromiumAvailable, type LaunchedBrowser, launchBrowser, watchPage } from '../helpers/browser.ts';
+import { type CollectorEnv, startCollector } from './collector-env.ts';
 import { startFixture } from './fixture/server.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface Env {
+  kind: 'collector' | 'fixture';
   url: string;
   browser: LaunchedBrowser;
   close(): Promise<void>;
 }
 
-export async function startEnv(): Promise<Env> {
+/** The collector app exists in this tree (it is being written concurrently; the fixture stands in until then). */
+export function collectorAvailable(): boolean {
+  return (
+    existsSync(path.join(root, 'collector', 'app.ts')) &&
+    existsSync(path.join(root, 'collector', 'storage', 'sqlite', 'index.ts'))
+  );
+}
+
+/**
+ * `uploads`: measurements the test needs; with the real collector they are uploaded as a probe would,
+ * with the fixture they are already there. `demo`: the test needs the demo dataset (fixture until the
+ * collector can load it here).
+ */
+export async function startEnv(opts: { uploads?: unknown[]; demo?: boolean } = {}): Promise<Env> {
   // `npm test` builds the dashboard first (pretest); a direct `npx ava` run builds it here if missing.
   if (!existsSync(path.join(root, 'dashboard', 'dist', 'index.html'))) await buildDashboard({ quiet: true });
-  const server = await startFixture();
+  const useCollector = collectorAvailable() && !opts.demo && process.env.RAABTA_DASHBOARD_FIXTURE !== '1';
+  const server = useCollector ? await startCollector() : await startFixture();
+  if (useCollector && opts.uploads?.length) {
+    const res = await (server as CollectorEnv).upload(opts.uploads);
+    if (res.status !== 200)
+      throw new Error(`upload to the collector failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
   const browser = await launchBrowser();
   return {
+    kind: useCollector ? 'collector' : 'fixture',
     url: server.url,
     browser,
     async close() {

@@ -3,6 +3,8 @@ import { blockedShare, shareColor } from '../../dashboard/src/charts/scale.ts';
 import { parseHash } from '../../dashboard/src/router.ts';
 import { DAY, dayStart, HOUR, isoShort, parts, pickBucket } from '../../dashboard/src/time.ts';
 import { clampSpan, rangeParams } from '../../dashboard/src/views/timeline-state.ts';
+import { validateMeasurement } from '../../schemas/validate.ts';
+import { EVENTS, measurementDoc, XSS_UID } from './fixture/documents.ts';
 
 test('bucket size follows the visible range: years → 1d, days → 1h, a day → 10m', (t) => {
   t.is(pickBucket(2 * 365 * DAY), '1d');
@@ -44,4 +46,11 @@ test('blocked share leaves probe errors out; no usable data is null, not 0', (t)
   t.is(blockedShare(b), 0.75);
   t.is(blockedShare({ ...b, ok: 0, blocked: 0 }), null);
   t.not(shareColor(0), shareColor(0.5));
+});
+
+test('the fixture measurements follow the published schema (so the fixture is honest)', (t) => {
+  for (const uid of [XSS_UID, ...EVENTS.flatMap((e) => e.evidence.map((m) => m.measurement_uid))]) {
+    const r = validateMeasurement(measurementDoc(uid));
+    t.true(r.ok, `${uid}: ${JSON.stringify(r).slice(0, 300)}`);
+  }
 });

@@ -4,7 +4,7 @@ import { chromiumAvailable, type Env, open, ready, startEnv } from './setup.ts';
 
 let env: Env;
 test.before(async () => {
-  env = await startEnv();
+  env = await startEnv({ demo: true });
 });
 test.after.always(async () => {
   await env?.close();

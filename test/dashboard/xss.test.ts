@@ -1,10 +1,11 @@
 import test from 'ava';
-import { XSS_UID } from './fixture/documents.ts';
+import { measurementDoc, XSS_UID } from './fixture/documents.ts';
 import { chromiumAvailable, type Env, open, startEnv } from './setup.ts';
 
 let env: Env;
 test.before(async () => {
-  env = await startEnv();
+  const uids = [XSS_UID];
+  env = await startEnv({ uploads: uids.map((u) => measurementDoc(u)) });
 });
 test.after.always(async () => {
   await env?.close();
@@ -15,6 +16,7 @@ const run = chromiumAvailable() ? test.serial : test.skip;
 run(
   'a measurement whose title, body, headers and hostnames carry <script>/onerror payloads is shown as text; nothing runs',
   async (t) => {
+    t.log(`served by the ${env.kind}`);
     const { page, seen } = await open(env, `#/measurement/${XSS_UID}`);
     await page.locator('.trace details.body summary').first().click();
     await page.locator('.trace details.headers summary').first().click();

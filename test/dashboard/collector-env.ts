@@ -1,0 +1,93 @@
+/**
+ * The real collector for the dashboard tests: buildApp on a temporary SQLite file, listening on port 0 on
+ * loopback, serving dashboard/dist. `upload` sends measurements the way a probe does (register an Ed25519
+ * key, then a signed batch), so test data goes through the same validation and analysis as real data.
+ */
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface CollectorEnv {
+  url: string;
+  upload(measurements: unknown[]): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+/** The parts of the collector's modules used here (imported by path at run time: see collectorAvailable). */
+interface CollectorModules {
+  buildApp(o: Record<string, unknown>): Promise<{
+    listen(o: { port: number; host: string }): Promise<string>;
+    server: { address(): unknown };
+    close(): Promise<void>;
+  }>;
+  openSqliteStorage(o: { path: string }): { close?: () => void };
+}
+
+async function load(): Promise<CollectorModules> {
+  const dir = path.join(root, 'collector');
+  const app = (await import(path.join(dir, 'app.ts'))) as Pick<CollectorModules, 'buildApp'>;
+  const sqlite = (await import(path.join(dir, 'storage', 'sqlite', 'index.ts'))) as Pick<
+    CollectorModules,
+    'openSqliteStorage'
+  >;
+  return { ...app, ...sqlite };
+}
+
+export async function startCollector(): Promise<CollectorEnv> {
+  const { buildApp, openSqliteStorage } = await load();
+  const { pino } = await import('pino');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'raabta-dashboard-'));
+  const storage = openSqliteStorage({ path: path.join(dir, 'collector.db') });
+  const app = await buildApp({
+    storage,
+    dashboardDir: path.join(root, 'dashboard', 'dist'),
+    prepareWorkers: 0,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  let probeId: string | null = null;
+  return {
+    url,
+    async upload(measurements) {
+      if (!probeId) {
+        const reg = await fetch(`${url}/api/v1/probes/register`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            public_key: raw.toString('base64'),
+            software_name: 'raabta-dashboard-test',
+            software_version: '0.1.0',
+          }),
+        });
+        probeId = ((await reg.json()) as { probe_id: string }).probe_id;
+      }
+      const items = measurements.map((m) => ({
+        ...(m as object),
+        raabta: { ...(m as { raabta: object }).raabta, probe_id: probeId },
+      }));
+      const body = Buffer.from(JSON.stringify({ probe_id: probeId, measurements: items }));
+      const res = await fetch(`${url}/api/v1/measurements`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-raabta-probe-id': probeId,
+          'x-raabta-signature': sign(null, body, privateKey).toString('base64'),
+        },
+        body,
+      });
+      return { status: res.status, body: await res.json() };
+    },
+    async close() {
+      await app.close();
+      storage.close?.();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
