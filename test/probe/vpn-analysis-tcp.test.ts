@@ -1,5 +1,14 @@
 import test from 'ava';
-import { conn, control, hs, measurement, ok, silent, tls } from '../fixtures/vpn/measurements.ts';
+import {
+  closedProbe,
+  conn,
+  control,
+  hs,
+  measurement,
+  ok,
+  silent,
+  tls,
+} from '../fixtures/vpn/measurements.ts';
 import { verdictOf as verdict } from '../fixtures/vpn/verdict.ts';
 
 const IP = '198.18.60.1';
@@ -147,4 +156,42 @@ test('a skipped tls-auth target is inconclusive: it cannot be probed without the
   );
   t.like(v, { status: 'inconclusive' });
   t.regex(v.reason, /cannot be probed without the key/);
+});
+
+test("Tor's TLS reset after the ClientHello while TLS with an innocuous SNI on the same port completes → blocked:protocol", (t) => {
+  const ip = '198.18.60.3';
+  const h = hs({
+    protocol: 'tor',
+    transport: 'tcp',
+    address: `${ip}:443`,
+    sent_bytes: 0,
+    failure: 'connection_reset',
+    details: { stage: 'tls' },
+  });
+  const probe = {
+    handshakes: [h],
+    tcp_connect: [conn(ip, 443, null, 1), conn(ip, 80, null, 2), conn(ip, 443, null, 3)],
+    tls_handshakes: [
+      { ...tls(ip, 443, 'connection_reset', 1), server_name: 'www.abcdefgh.com' },
+      tls(ip, 443, null, 3),
+    ],
+  };
+  const v = verdict(t, measurement('tor', TOR, probe, control({ handshakes: [torOk()] })), 'tor');
+  t.like(v, { status: 'blocked', method: 'protocol' });
+  t.regex(v.reason, /the TLS handshake to the OR port was reset/);
+  t.true(v.evidence.includes('/test_keys/tls_handshakes/1'));
+});
+
+test('UDP blackhole: silent handshake, silent closed-port probes and TCP timeouts → blocked:ip', (t) => {
+  const probe = {
+    handshakes: [
+      silent(`${IP}:1194`),
+      closedProbe(IP, 'protocol', false, 3),
+      closedProbe(IP, 'innocuous', false, 4),
+    ],
+    tcp_connect: [conn(IP, 443, 'generic_timeout_error', 2), conn(IP, 80, 'generic_timeout_error', 5)],
+  };
+  const v = verdict(t, measurement('openvpn', OV_UDP, probe, control({ handshakes: [udpOk()] })));
+  t.like(v, { status: 'blocked', method: 'ip', confidence: 0.9 });
+  t.regex(v.reason, /nothing reaches the address/);
 });
