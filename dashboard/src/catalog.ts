@@ -27,10 +27,18 @@ export function serviceOrder(groups: Iterable<string>): string[] {
 let networks: Promise<Map<string, Network>> | null = null;
 
 export function loadNetworks(): Promise<Map<string, Network>> {
-  networks ??= api
-    .networks()
-    .then((list) => new Map(list.map((n) => [n.asn, n])))
-    .catch(() => new Map<string, Network>());
+  networks ??= Promise.all([api.networks().catch(() => []), api.coverage().catch(() => [])]).then(
+    ([list, cov]) => {
+      const map = new Map(list.map((n) => [n.asn, n]));
+      // Networks the catalogue does not name yet still get the name the probes' check-in recorded.
+      for (const c of cov) {
+        if (!map.has(c.probe_asn) && c.network_name) {
+          map.set(c.probe_asn, { asn: c.probe_asn, name: c.network_name, kind: '', cc: c.probe_cc });
+        }
+      }
+      return map;
+    },
+  );
   return networks;
 }
 

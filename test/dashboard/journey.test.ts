@@ -34,6 +34,12 @@ run(
     await ready(page);
     t.regex(await page.locator('.bucket-info').innerText(), /10 minutes/);
     t.true((await page.locator('svg.chart a.event-band').count()) >= 1, 'event bands on the chart');
+    const vpnRow = await page.locator('.row-summary tr[data-row="openvpn"]').textContent();
+    t.regex(
+      vpnRow ?? '',
+      /\d+% · 10 Nov 2024, 13:\d0 PKT/,
+      'the numbers under the colours: the worst bucket',
+    );
     await screenshot(page, 'timeline');
 
     // The VPN event of that day: a card of a VPN protocol that started on 10 Nov 2024 (UTC).

@@ -4,6 +4,7 @@ import { attachBrush } from '../charts/brush.ts';
 import { attachKeyboard } from '../charts/keyboard.ts';
 import { bucketDetail } from '../components/bucket-detail.ts';
 import { eventList } from '../components/event-card.ts';
+import { rowSummary } from '../components/row-summary.ts';
 import { feedUrl, shareBar } from '../components/share.ts';
 import { h, mount } from '../dom.ts';
 import { svc, t } from '../i18n/index.ts';
@@ -117,6 +118,7 @@ export async function timelineView(main: HTMLElement, route: Route): Promise<voi
     h('p', { class: 'bucket-info' }, t('bucket_label', { b: t(`bucket_${st.bucket}` as const) })),
     h('div', { class: 'chart-box heatmap-box' }, svg),
     hover,
+    rowSummary(d.rows, Math.ceil((st.to - st.from) / bucketMs), (t0) => bucketLabel(st, t0)),
     detail,
     stackBox,
     share,
