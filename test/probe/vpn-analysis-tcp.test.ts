@@ -8,8 +8,8 @@ import {
   ok,
   silent,
   tls,
+  verdictOf as verdict,
 } from '../fixtures/vpn/measurements.ts';
-import { verdictOf as verdict } from '../fixtures/vpn/verdict.ts';
 
 const IP = '198.18.60.1';
 const OV_UDP = `openvpn://${IP}:1194/udp`;

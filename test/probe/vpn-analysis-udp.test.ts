@@ -1,6 +1,14 @@
 import test from 'ava';
-import { closedProbe, conn, control, hs, measurement, ok, silent } from '../fixtures/vpn/measurements.ts';
-import { verdictOf as verdict } from '../fixtures/vpn/verdict.ts';
+import {
+  closedProbe,
+  conn,
+  control,
+  hs,
+  measurement,
+  ok,
+  silent,
+  verdictOf as verdict,
+} from '../fixtures/vpn/measurements.ts';
 
 const IP = '198.18.60.1';
 const OV_UDP = `openvpn://${IP}:1194/udp`;

@@ -43,3 +43,11 @@ test('Tor bridges are documentation-range placeholders; public endpoints are fla
   const own = targets.filter((x) => x.params?.operator === 'raabta');
   t.true(own.every((x) => parseVpnInput(x.input).host.endsWith('.raabta.net')));
 });
+
+test('inputs are unique and every public or placeholder entry says so in a note', (t) => {
+  const inputs = targets.map((x) => x.input);
+  t.is(new Set(inputs).size, inputs.length);
+  for (const x of targets.filter((y) => y.params?.public_endpoint === true || y.kind === 'tor')) {
+    t.is(typeof x.params?.note, 'string', x.input);
+  }
+});
