@@ -89,9 +89,27 @@ export function stateGrid(
       ...asns.map((a) => cell(g, a, byAsn)),
     ),
   );
+  const legend = h(
+    'p',
+    { class: 'grid-legend' },
+    ...(
+      [
+        ['share-ok', status('ok')],
+        ['share-1', '< 25%'],
+        ['share-2', '< 50%'],
+        ['share-3', '< 75%'],
+        ['share-4', '≤ 100%'],
+        ['share-nodata', status(null)],
+        ['sparse', t('few_probes_legend')],
+      ] as const
+    ).map(([cls, label]) =>
+      h('span', { class: 'legend-item' }, h('span', { class: `legend-swatch ${cls}` }), label),
+    ),
+  );
   return h(
     'div',
     { class: 'table-scroll' },
+    legend,
     h(
       'table',
       { class: 'state-grid' },
