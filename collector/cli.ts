@@ -1,0 +1,156 @@
+/**
+ * `raabta collector <start|backup|rescore|verify|export>` (also run directly: `tsx collector/cli.ts …`).
+ * runCollectorCli returns an exit code, or -1 when the server keeps the process alive.
+ */
+
+import { int, type ParsedArgs, parseArgs, required, str, time, UsageError } from './cli-args.ts';
+import { createAnalyzer } from './ingest/analyze.ts';
+import { runExport } from './jobs/export-cli.ts';
+import { rescore } from './jobs/rescore.ts';
+import { createLogger } from './logging.ts';
+import { start } from './server.ts';
+import { openSqliteStorage } from './storage/sqlite/index.ts';
+
+export const USAGE = `Usage: raabta collector <command> [options]
+
+  start    --db PATH [--port N] [--host H] [--mmdb FILE]... [--allow CIDRS] [--admin-token T]
+           [--no-demo] [--trust-proxy true|N|CIDRS] [--workers N] [--synchronous normal|full]
+           [--dashboard DIR] [--datasets DIR] [--uploads-per-minute N]
+           Serve the API (and the dashboard). Admin token also from RAABTA_ADMIN_TOKEN.
+  backup   --db PATH --out FILE        consistent copy of a live database (SQLite online backup)
+  rescore  --db PATH --since ISO [--until ISO]
+                                       re-run the analysis: replaces collector verdicts, raw data untouched
+  verify   --db PATH                   recount rollups from raw rows and report differences
+  export   --db PATH --out DIR --since YYYY-MM-DD [--until YYYY-MM-DD] [--formats a,b]
+                                       write daily dataset partitions (collector/datasets/)
+`;
+
+export const START_OPTIONS = {
+  db: { value: true },
+  port: { value: true },
+  host: { value: true },
+  mmdb: { value: true, repeat: true },
+  allow: { value: true },
+  'admin-token': { value: true },
+  'no-demo': { value: false },
+  demo: { value: false },
+  'trust-proxy': { value: true },
+  workers: { value: true },
+  synchronous: { value: true },
+  dashboard: { value: true },
+  datasets: { value: true },
+  'uploads-per-minute': { value: true },
+};
+
+function trustProxy(v: string | undefined): boolean | number | string | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return /^\d+$/.test(v) ? Number(v) : v;
+}
+
+export async function startFromArgs(
+  a: ParsedArgs,
+  defaults: { demo: boolean; dashboardDir?: string; datasetsDir?: string },
+) {
+  const sync = str(a, 'synchronous') ?? 'normal';
+  if (sync !== 'normal' && sync !== 'full') throw new UsageError('--synchronous: normal or full');
+  const perMinute = int(a, 'uploads-per-minute', 1);
+  const running = await start({
+    db: required(a, 'db'),
+    port: int(a, 'port', 0, 65535) ?? 8080,
+    host: str(a, 'host') ?? '127.0.0.1',
+    mmdb: ((a.mmdb as string[] | undefined) ?? []).flatMap((s) => s.split(',')).filter(Boolean),
+    allow: str(a, 'allow') ?? 'public',
+    adminToken: str(a, 'admin-token') ?? process.env.RAABTA_ADMIN_TOKEN ?? null,
+    demo: a['no-demo'] ? false : a.demo ? true : defaults.demo,
+    trustProxy: trustProxy(str(a, 'trust-proxy')),
+    prepareWorkers: int(a, 'workers', 0, 64),
+    synchronous: sync,
+    dashboardDir: str(a, 'dashboard') ?? defaults.dashboardDir ?? null,
+    datasetsDir: str(a, 'datasets') ?? defaults.datasetsDir ?? null,
+    rateLimits: perMinute ? { uploads: { capacity: perMinute, perSecond: perMinute / 60 } } : undefined,
+  });
+  const stop = (signal: string) => {
+    running.app.log.info({ signal }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  // machine-readable line for scripts and tests
+  process.stdout.write(`collector listening on ${running.url}\n`);
+  return running;
+}
+
+export async function runCollectorCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        await startFromArgs(parseArgs(rest, START_OPTIONS), { demo: false });
+        return -1;
+      case 'backup': {
+        const a = parseArgs(rest, { db: { value: true }, out: { value: true } });
+        const storage = openSqliteStorage({ path: required(a, 'db') });
+        await storage.backup(required(a, 'out'));
+        await storage.close();
+        process.stdout.write(`backup written to ${required(a, 'out')}\n`);
+        return 0;
+      }
+      case 'rescore': {
+        const a = parseArgs(rest, { db: { value: true }, since: { value: true }, until: { value: true } });
+        const storage = openSqliteStorage({ path: required(a, 'db') });
+        const log = createLogger();
+        const r = await rescore(storage, {
+          since_ms: time(a, 'since') ?? 0,
+          until_ms: time(a, 'until'),
+          analyze: createAnalyzer((test, err) => log.warn({ test, err: err.message }, 'analysis failed')),
+        });
+        await storage.close();
+        process.stdout.write(
+          `rescored ${r.rescored} of ${r.scanned} measurements (${r.changed} changed status or method, ${r.unanalysable} without an analysis)\n`,
+        );
+        return 0;
+      }
+      case 'verify': {
+        const a = parseArgs(rest, { db: { value: true } });
+        const storage = openSqliteStorage({ path: required(a, 'db') });
+        const problems = await storage.verifyRollups();
+        await storage.close();
+        process.stdout.write(problems.length ? `${problems.join('\n')}\n` : 'rollups match the raw rows\n');
+        return problems.length ? 1 : 0;
+      }
+      case 'export':
+        return await runExport(rest);
+      case undefined:
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return command ? 0 : 2;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`raabta collector: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) {
+  runCollectorCli(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (err: Error) => {
+      process.stderr.write(`raabta collector: ${err.stack ?? err.message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * Group commit: batches prepared while the previous commit ran are written together in one transaction
+ * (each in its own savepoint), so a commit's fixed cost — the WAL frames of every index page touched — is
+ * shared. A batch's promise resolves only after its commit: acknowledged means durable (see README).
+ */
+import type { IngestItemStatus, PreparedBatch, Storage } from '../storage/types.ts';
+
+interface Pending {
+  batch: PreparedBatch;
+  resolve: (s: IngestItemStatus[]) => void;
+  reject: (e: Error) => void;
+}
+
+export class WriteQueue {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private writing = false;
+  private commits = 0;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly maxBatchesPerCommit = 64,
+  ) {}
+
+  depth(): number {
+    return this.queue.length;
+  }
+
+  commitCount(): number {
+    return this.commits;
+  }
+
+  submit(batch: PreparedBatch): Promise<IngestItemStatus[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ batch, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.writing) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.writing || this.queue.length === 0) return;
+    this.writing = true;
+    const take = this.queue.splice(0, this.maxBatchesPerCommit);
+    try {
+      const outcomes = await this.storage.ingest(take.map((p) => p.batch));
+      this.commits++;
+      take.forEach((p, i) => {
+        const o = outcomes[i];
+        if ('statuses' in o) p.resolve(o.statuses);
+        else p.reject(new Error(o.error));
+      });
+    } catch (err) {
+      for (const p of take) p.reject(err as Error);
+    } finally {
+      this.writing = false;
+      if (this.queue.length) this.schedule();
+    }
+  }
+}

@@ -1,0 +1,118 @@
+/** Events: list, one with sample evidence, the admin edit, and the Atom feeds. */
+import { timingSafeEqual } from 'node:crypto';
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ErrorBody } from '../../schemas/src/api.ts';
+import {
+  AdminEventPatch,
+  AdminHeaders,
+  Event,
+  EventDetail,
+  EventParams,
+  EventsQuery,
+  FeedQuery,
+} from '../api-schemas.ts';
+import type { AppContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { atomFeed } from '../feed/atom.ts';
+import { parseTime, toEvent, toSummary } from './shapes.ts';
+
+const EVIDENCE_SAMPLE = 20;
+
+function checkAdmin(ctx: AppContext, req: FastifyRequest): void {
+  if (!ctx.adminToken)
+    throw new ApiError(403, 'admin_disabled', 'no admin token is configured (--admin-token)');
+  const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+  const given = Buffer.from(m?.[1] ?? '');
+  const want = Buffer.from(ctx.adminToken);
+  if (!m || given.length !== want.length || !timingSafeEqual(given, want)) {
+    throw new ApiError(401, 'unauthorized', 'Authorization: a valid "Bearer <admin token>" is required');
+  }
+}
+
+export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.get<{ Querystring: Static<typeof EventsQuery> }>(
+    '/api/v1/events',
+    {
+      schema: {
+        summary: 'Disruption events, newest first',
+        querystring: EventsQuery,
+        response: {
+          200: { type: 'object', properties: { results: { type: 'array', items: Event } } },
+          400: ErrorBody,
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const events = await ctx.storage.listEvents({
+        since_ms: parseTime('since', q.since),
+        until_ms: parseTime('until', q.until),
+        target_group: q.target_group,
+        probe_asn: q.probe_asn,
+        status: q.status,
+        limit: q.limit ?? 100,
+      });
+      return { results: events.map(toEvent) };
+    },
+  );
+
+  app.get<{ Params: Static<typeof EventParams> }>(
+    '/api/v1/events/:id',
+    {
+      schema: {
+        summary: 'One event with sample measurements as evidence',
+        params: EventParams,
+        response: { 200: EventDetail, 404: ErrorBody },
+      },
+    },
+    async (req) => {
+      const e = await ctx.storage.getEvent(req.params.id);
+      if (!e) throw new ApiError(404, 'not_found', `id: no event "${req.params.id}"`);
+      const evidence = await ctx.storage.summariesByUid(e.evidence.slice(0, EVIDENCE_SAMPLE));
+      return { ...toEvent(e), evidence: evidence.map(toSummary) };
+    },
+  );
+
+  app.patch<{ Params: Static<typeof EventParams>; Body: Static<typeof AdminEventPatch> }>(
+    '/api/v1/admin/events/:id',
+    {
+      bodyLimit: ctx.limits.jsonBodyBytes,
+      schema: {
+        summary: 'Admin: retitle an event and/or add a note (Authorization: Bearer <admin token>)',
+        params: EventParams,
+        headers: AdminHeaders,
+        body: AdminEventPatch,
+        response: { 200: Event, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+      // authenticate before the body is even validated
+      preValidation: async (req) => checkAdmin(ctx, req),
+    },
+    async (req) => {
+      const e = await ctx.storage.editEvent(req.params.id, { ...req.body, at_ms: ctx.clock.now().getTime() });
+      if (!e) throw new ApiError(404, 'not_found', `id: no event "${req.params.id}"`);
+      return toEvent(e);
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof FeedQuery> }>(
+    '/events.atom',
+    {
+      schema: { summary: 'Atom feed of events (optionally one service and/or ISP)', querystring: FeedQuery },
+    },
+    async (req, reply) => {
+      const events = await ctx.storage.listEvents({ ...req.query, limit: 100 });
+      const host = req.headers.host ?? 'localhost';
+      const base = `${req.protocol}://${host}`;
+      const scope = [req.query.target_group, req.query.probe_asn].filter(Boolean).join(', ');
+      const updated = Math.max(0, ...events.map((e) => Math.max(e.start_ms, e.end_ms ?? 0)));
+      reply.type('application/atom+xml; charset=utf-8');
+      return atomFeed(events, {
+        base,
+        self: req.url,
+        title: `Raabta: disruption events${scope ? ` (${scope})` : ''}`,
+        updatedMs: updated || ctx.clock.now().getTime(),
+      });
+    },
+  );
+}

@@ -1,0 +1,175 @@
+/** The ingest transaction: batch blob, measurement rows, verdicts, rollups and coverage, all or nothing. */
+import type Database from 'better-sqlite3';
+import { currentVerdict, dimsOf, RollupDelta, statusKey } from '../rollup-keys.ts';
+import type { IngestItemStatus, IngestOutcome, PreparedBatch, VerdictRecord } from '../types.ts';
+import { KEY_SEQ_SPAN } from './migrations.ts';
+
+export function createRollupWriter(db: Database.Database) {
+  const upsertCount = db.prepare(
+    `INSERT INTO rollups (bucket, t, target_group, probe_asn, probe_cc, input, simulated, status, method, n)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT DO UPDATE SET n = n + excluded.n`,
+  );
+  const insertProbe = db.prepare(
+    `INSERT OR IGNORE INTO rollup_probes (bucket, t, target_group, probe_asn, probe_cc, input, simulated, probe_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const deleteEmpty = db.prepare('DELETE FROM rollups WHERE n = 0');
+  return (delta: RollupDelta): void => {
+    let negative = false;
+    for (const r of delta.counts.values()) {
+      if (r.n === 0) continue;
+      if (r.n < 0) negative = true;
+      const d = r.d;
+      upsertCount.run(
+        r.bucket,
+        r.t,
+        d.target_group,
+        d.probe_asn,
+        d.probe_cc,
+        d.input,
+        d.simulated,
+        r.status,
+        r.method,
+        r.n,
+      );
+    }
+    for (const p of delta.probes.values()) {
+      const d = p.d;
+      insertProbe.run(
+        p.bucket,
+        p.t,
+        d.target_group,
+        d.probe_asn,
+        d.probe_cc,
+        d.input,
+        d.simulated,
+        p.probe_id,
+      );
+    }
+    if (negative) deleteEmpty.run();
+  };
+}
+
+export function createVerdictWriter(db: Database.Database) {
+  const insert = db.prepare(
+    `INSERT OR REPLACE INTO verdicts
+       (measurement_id, source, current, analysis_version, status, method, confidence, reason, evidence)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return (id: number, v: VerdictRecord, current: boolean): void => {
+    insert.run(
+      id,
+      v.source,
+      current ? 1 : 0,
+      v.analysis_version,
+      v.status,
+      v.method,
+      v.confidence,
+      v.reason,
+      JSON.stringify(v.evidence),
+    );
+  };
+}
+
+/**
+ * Stores batches in ONE transaction (group commit: one WAL commit for everything that arrived together),
+ * each batch inside its own savepoint so a failing batch is rolled back alone.
+ */
+export function createIngest(db: Database.Database): (batches: PreparedBatch[]) => IngestOutcome[] {
+  const insertBatch = db.prepare(
+    'INSERT INTO raw_batches (probe_id, received_ms, gzip, signature) VALUES (?, ?, ?, ?)',
+  );
+  const deleteBatch = db.prepare('DELETE FROM raw_batches WHERE id = ?');
+  const exists = db.prepare('SELECT 1 FROM measurements WHERE uid = ?').pluck();
+  const maxKey = db.prepare('SELECT max(id) FROM measurements WHERE id >= ? AND id < ?').pluck();
+  const insertMeasurement = db.prepare(
+    `INSERT INTO measurements (id, uid, start_ms, batch_id, raw_offset, raw_length, probe_id, probe_asn, probe_cc,
+       network_name, test_name, input, target_group, simulated)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const upsertCoverage = db.prepare(
+    `INSERT INTO coverage (probe_asn, probe_cc, probe_id, network_name, measurements, last_seen_ms)
+     VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT DO UPDATE SET measurements = measurements + excluded.measurements,
+       network_name = coalesce(excluded.network_name, network_name),
+       last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)`,
+  );
+  const writeVerdict = createVerdictWriter(db);
+  const writeRollups = createRollupWriter(db);
+
+  const one = db.transaction((batch: PreparedBatch): IngestItemStatus[] => {
+    const statuses: IngestItemStatus[] = [];
+    const batchId = Number(
+      insertBatch.run(batch.probe_id, batch.received_ms, batch.gzip, batch.signature).lastInsertRowid,
+    );
+    const nextSeq = new Map<number, number>();
+    const seen = new Set<string>();
+    const delta = new RollupDelta();
+    const coverage = new Map<
+      string,
+      { asn: string; cc: string; name: string | null; n: number; last: number }
+    >();
+    for (const m of batch.measurements) {
+      if (seen.has(m.uid) || exists.get(m.uid)) {
+        statuses.push('duplicate');
+        continue;
+      }
+      seen.add(m.uid);
+      const base = Math.floor(m.start_ms / 1000) * KEY_SEQ_SPAN;
+      let seq = nextSeq.get(base);
+      if (seq === undefined) {
+        const max = maxKey.get(base, base + KEY_SEQ_SPAN) as number | null;
+        seq = max === null ? 0 : max - base + 1;
+      }
+      if (seq >= KEY_SEQ_SPAN) throw new Error('more than 2^21 measurements started in one second');
+      nextSeq.set(base, seq + 1);
+      const id = base + seq;
+      insertMeasurement.run(
+        id,
+        m.uid,
+        m.start_ms,
+        batchId,
+        m.offset,
+        m.length,
+        batch.probe_id,
+        m.probe_asn,
+        m.probe_cc,
+        m.network_name,
+        m.test_name,
+        m.input,
+        m.target_group,
+        m.simulated ? 1 : 0,
+      );
+      for (const v of m.verdicts) writeVerdict(id, v, v.source === m.current);
+      delta.add(m.start_ms, dimsOf(m), statusKey(currentVerdict(m)), 1, batch.probe_id);
+      const ck = `${m.probe_asn}\u0000${m.probe_cc}`;
+      const c = coverage.get(ck);
+      if (c) {
+        c.n++;
+        c.last = Math.max(c.last, m.start_ms);
+        c.name = m.network_name ?? c.name;
+      } else
+        coverage.set(ck, { asn: m.probe_asn, cc: m.probe_cc, name: m.network_name, n: 1, last: m.start_ms });
+      statuses.push('accepted');
+    }
+    if (seen.size === 0) {
+      // nothing new: keep no copy of a batch of duplicates
+      deleteBatch.run(batchId);
+      return statuses;
+    }
+    writeRollups(delta);
+    for (const c of coverage.values()) upsertCoverage.run(c.asn, c.cc, batch.probe_id, c.name, c.n, c.last);
+    return statuses;
+  });
+  const many = db.transaction((batches: PreparedBatch[]): IngestOutcome[] =>
+    batches.map((b) => {
+      try {
+        return { statuses: one(b) };
+      } catch (err) {
+        return { error: (err as Error).message };
+      }
+    }),
+  );
+  return (batches) => many.immediate(batches);
+}

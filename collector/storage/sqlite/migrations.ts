@@ -1,0 +1,123 @@
+/**
+ * Schema migrations, applied in order inside one transaction each; `PRAGMA user_version` records how many
+ * have run. Never edit a released migration: append a new one.
+ *
+ * Keys: `measurements.id` = measurement start (whole seconds) × 2^21 + a sequence number, so rows are
+ * appended in time order (fast inserts), a time range is a primary-key range, and the cursor is stable.
+ */
+export const KEY_SEQ_BITS = 21;
+export const KEY_SEQ_SPAN = 2 ** KEY_SEQ_BITS;
+
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE probes (
+    probe_id TEXT PRIMARY KEY,
+    public_key BLOB NOT NULL UNIQUE,
+    software_name TEXT NOT NULL,
+    software_version TEXT NOT NULL,
+    platform TEXT,
+    created_ms INTEGER NOT NULL
+  );
+  -- an accepted upload, verbatim: the gzip body as received (and the probe's signature over it)
+  CREATE TABLE raw_batches (
+    id INTEGER PRIMARY KEY,
+    probe_id TEXT NOT NULL,
+    received_ms INTEGER NOT NULL,
+    gzip BLOB NOT NULL,
+    signature BLOB
+  );
+  CREATE TABLE measurements (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    start_ms INTEGER NOT NULL,
+    batch_id INTEGER NOT NULL,
+    raw_offset INTEGER NOT NULL,
+    raw_length INTEGER NOT NULL,
+    probe_id TEXT NOT NULL,
+    probe_asn TEXT NOT NULL,
+    probe_cc TEXT NOT NULL,
+    network_name TEXT,
+    test_name TEXT NOT NULL,
+    input TEXT,
+    target_group TEXT NOT NULL,
+    simulated INTEGER NOT NULL
+  );
+  CREATE INDEX measurements_group ON measurements (target_group, id);
+  CREATE INDEX measurements_asn ON measurements (probe_asn, id);
+  CREATE INDEX measurements_input ON measurements (input, id);
+  CREATE TABLE verdicts (
+    measurement_id INTEGER NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('probe', 'collector')),
+    current INTEGER NOT NULL,
+    analysis_version TEXT NOT NULL,
+    status TEXT NOT NULL,
+    method TEXT,
+    confidence REAL NOT NULL,
+    reason TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (measurement_id, source)
+  ) WITHOUT ROWID;
+  -- counts per bucket (600, 3600, 86400 s); input '' = null, method '' = none
+  CREATE TABLE rollups (
+    bucket INTEGER NOT NULL,
+    t INTEGER NOT NULL,
+    target_group TEXT NOT NULL,
+    probe_asn TEXT NOT NULL,
+    probe_cc TEXT NOT NULL,
+    input TEXT NOT NULL,
+    simulated INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    method TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (bucket, t, target_group, probe_asn, probe_cc, input, simulated, status, method)
+  ) WITHOUT ROWID;
+  -- which probes contributed to a bucket (distinct-probe counts)
+  CREATE TABLE rollup_probes (
+    bucket INTEGER NOT NULL,
+    t INTEGER NOT NULL,
+    target_group TEXT NOT NULL,
+    probe_asn TEXT NOT NULL,
+    probe_cc TEXT NOT NULL,
+    input TEXT NOT NULL,
+    simulated INTEGER NOT NULL,
+    probe_id TEXT NOT NULL,
+    PRIMARY KEY (bucket, t, target_group, probe_asn, probe_cc, input, simulated, probe_id)
+  ) WITHOUT ROWID;
+  -- coverage per network: counts only leave the API
+  CREATE TABLE coverage (
+    probe_asn TEXT NOT NULL,
+    probe_cc TEXT NOT NULL,
+    probe_id TEXT NOT NULL,
+    network_name TEXT,
+    measurements INTEGER NOT NULL,
+    last_seen_ms INTEGER NOT NULL,
+    PRIMARY KEY (probe_asn, probe_cc, probe_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    title_locked INTEGER NOT NULL DEFAULT 0,
+    target_group TEXT NOT NULL,
+    cc TEXT NOT NULL,
+    asns TEXT NOT NULL,
+    methods TEXT NOT NULL,
+    start_ms INTEGER NOT NULL,
+    end_ms INTEGER,
+    severity TEXT NOT NULL,
+    peak_share REAL NOT NULL,
+    probes INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    simulated INTEGER NOT NULL,
+    evidence TEXT NOT NULL
+  );
+  CREATE INDEX events_start ON events (start_ms);
+  CREATE TABLE event_notes (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    text TEXT NOT NULL
+  );
+  CREATE INDEX event_notes_event ON event_notes (event_id, id);
+  `,
+];
