@@ -4,6 +4,7 @@
  * key, then a signed batch), so test data goes through the same validation and analysis as real data.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -16,6 +17,11 @@ export interface CollectorEnv {
   url: string;
   upload(measurements: unknown[]): Promise<{ status: number; body: unknown }>;
   close(): Promise<void>;
+}
+
+/** The collector's start() (collector/server.ts): storage + app + listen + demo on first start + detector. */
+interface StartModule {
+  start(o: Record<string, unknown>): Promise<{ url: string; close(): Promise<void> }>;
 }
 
 /** The parts of the collector's modules used here (imported by path at run time: see collectorAvailable). */
@@ -38,18 +44,43 @@ async function load(): Promise<CollectorModules> {
   return { ...app, ...sqlite };
 }
 
-export async function startCollector(): Promise<CollectorEnv> {
-  const { buildApp, openSqliteStorage } = await load();
+/**
+ * `demo`: start with the simulated demo dataset through the collector's own start() (demo loader and the
+ * disruption detector), and wait until the detector has produced events.
+ */
+export async function startCollector(opts: { demo?: boolean } = {}): Promise<CollectorEnv> {
   const { pino } = await import('pino');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'raabta-dashboard-'));
-  const storage = openSqliteStorage({ path: path.join(dir, 'collector.db') });
-  const app = await buildApp({
-    storage,
-    dashboardDir: path.join(root, 'dashboard', 'dist'),
-    prepareWorkers: 0,
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const log = pino({ level: 'silent' });
+  const dashboardDir = path.join(root, 'dashboard', 'dist');
+  let url: string;
+  let stop: () => Promise<void>;
+  if (opts.demo) {
+    const { start } = (await import(path.join(root, 'collector', 'server.ts'))) as StartModule;
+    const db = path.join(dir, 'collector.db');
+    const running = await start({
+      db,
+      port: 0,
+      demo: true,
+      dashboardDir,
+      log,
+      prepareWorkers: 0,
+      detectEveryMs: 2000,
+    });
+    url = running.url;
+    stop = () => running.close();
+    await waitForEvents(url);
+  } else {
+    const { buildApp, openSqliteStorage } = await load();
+    const storage = openSqliteStorage({ path: path.join(dir, 'collector.db') });
+    const app = await buildApp({ storage, dashboardDir, prepareWorkers: 0, log });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    stop = async () => {
+      await app.close();
+      storage.close?.();
+    };
+  }
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
   let probeId: string | null = null;
@@ -85,9 +116,26 @@ export async function startCollector(): Promise<CollectorEnv> {
       return { status: res.status, body: await res.json() };
     },
     async close() {
-      await app.close();
-      storage.close?.();
+      await stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The detector runs in the background after the demo is loaded: wait (bounded) for its first events. */
+async function waitForEvents(url: string, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const res = await fetch(`${url}/api/v1/events?limit=1`);
+    if (res.ok && ((await res.json()) as { results: unknown[] }).results.length > 0) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no events detected on the demo dataset within ${timeoutMs} ms`);
+}
+
+/** The demo generator (scripts/demo/, `generateDemo`) is in this tree: the collector can load the demo. */
+export function demoAvailable(): boolean {
+  return ['index.ts', 'generate.ts', 'demo.ts'].some((f) =>
+    existsSync(path.join(root, 'scripts', 'demo', f)),
+  );
 }
