@@ -1,9 +1,13 @@
 import { renderToCanvas } from './canvas-render.ts';
+import { exportFont } from './scale.ts';
 
 /** The chart as a standalone SVG document (presentation attributes only, so it renders the same anywhere). */
 export function svgText(svg: SVGSVGElement): string {
   const copy = svg.cloneNode(true) as SVGSVGElement;
   copy.removeAttribute('class');
+  const font = exportFont();
+  for (const el of [copy, ...Array.from(copy.querySelectorAll('[font-family]'))])
+    el.setAttribute('font-family', font);
   // Standalone viewers honour CSS more reliably than the direction attribute; this <style> lives only in the
   // exported file (the page itself never carries inline styles).
   if (copy.querySelector('text[direction="rtl"]')) {

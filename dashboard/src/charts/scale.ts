@@ -54,8 +54,16 @@ export const EVENT_COLOR = '#1f4e9c';
 const LATIN = '"DejaVu Sans", Arial, Helvetica, sans-serif';
 const URDU =
   '"Noto Nastaliq Urdu", "Jameel Noori Nastaleeq", Nafees, "Nafees Web Naskh", "Noto Naskh Arabic"';
-/** Chart font: Latin first in English; a Nastaliq/Naskh Urdu font first in Urdu (Latin glyphs fall back). */
+/**
+ * Chart font. Urdu: "Raabta Urdu" (styles/fonts.css: the installed Urdu font for Arabic script only), then
+ * Latin; exports swap it for the plain stack (exportFont), since a standalone SVG has no @font-face.
+ */
 export function chartFont(): string {
+  return document.documentElement.lang === 'ur' ? `"Raabta Urdu", ${LATIN}, ${URDU}` : `${LATIN}, ${URDU}`;
+}
+
+/** Font stack for a standalone exported SVG in the current language. */
+export function exportFont(): string {
   return document.documentElement.lang === 'ur' ? `${URDU}, ${LATIN}` : `${LATIN}, ${URDU}`;
 }
 

@@ -27,7 +27,7 @@ export function eventCard(e: RaabtaEvent, nets: Map<string, Network>, tz: Tz): H
   return h(
     'li',
     { class: 'event-card', 'data-event': e.id, 'data-group': e.target_group, 'data-start': e.start },
-    h('a', { href: href('event', e.id), class: 'event-link' }, e.title),
+    h('a', { href: href('event', e.id), class: 'event-link', dir: 'auto' }, e.title),
     ' ',
     severityBadge(e.severity),
     e.simulated ? simulatedBadge() : null,

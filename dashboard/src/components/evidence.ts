@@ -25,7 +25,7 @@ export function evidenceSection(ev: MeasurementSummary[], nets: Map<string, Netw
         ),
         ` · ${ispLabel(nets, m.probe_asn, false)} · ${fmtDateTime(Date.parse(m.measurement_start_time), tz)} · `,
         h('span', { class: `badge st-${m.verdict?.status ?? 'none'}` }, status(m.verdict?.status ?? null)),
-        m.verdict?.reason ? h('div', { class: 'muted reason' }, m.verdict.reason) : null,
+        m.verdict?.reason ? h('div', { class: 'muted reason', dir: 'auto' }, m.verdict.reason) : null,
       ),
     ),
   );

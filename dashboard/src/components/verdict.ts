@@ -16,7 +16,7 @@ export function verdictCard(title: string, v: FullVerdict | null): HTMLElement {
       v.method ? ` ${method(v.method)}` : '',
     ),
     h('p', {}, `${t('confidence')}: ${Math.round((Number(v.confidence) || 0) * 100)}%`),
-    h('p', { class: 'verdict-reason' }, `${t('reason')}: `, v.reason),
+    h('p', { class: 'verdict-reason' }, `${t('reason')}: `, h('bdi', {}, v.reason)),
     h('p', { class: 'muted' }, `analysis ${v.analysis_version}`),
   );
 }

@@ -35,6 +35,8 @@ export const en = {
   n_probe: '1 probe',
   n_measurements: '{n} measurements',
   few_probes: 'few probes',
+  kind_fixed: 'fixed',
+  kind_mobile: 'mobile',
   few_probes_legend: 'faded: fewer than 3 probes (sparse coverage)',
   // services
   svc_x: 'X (Twitter)',

@@ -63,7 +63,7 @@ export function status(s: string | null): string {
 }
 
 /** A known word from the data (event status, severity) in the UI language; unknown values as they are. */
-export function word(prefix: 'ev' | 'sev', v: string): string {
+export function word(prefix: 'ev' | 'sev' | 'kind', v: string): string {
   const k = `${prefix}_${v.toLowerCase()}` as Key;
   return k in en ? t(k) : v;
 }

@@ -35,6 +35,8 @@ export const ur: Record<Key, string> = {
   n_probe: '1 پروب',
   n_measurements: '{n} پیمائشیں',
   few_probes: 'کم پروبز',
+  kind_fixed: 'فکسڈ',
+  kind_mobile: 'موبائل',
   few_probes_legend: 'مدھم: 3 سے کم پروبز (کم کوریج)',
   svc_x: 'X (ٹوئٹر)',
   svc_whatsapp_text: 'واٹس ایپ پیغامات',

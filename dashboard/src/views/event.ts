@@ -57,7 +57,7 @@ export async function eventView(main: HTMLElement, id: string): Promise<void> {
     mount(
       main,
       h('p', { class: 'kicker' }, t('event'), ' · ', word('ev', e.status)),
-      h('h1', { class: 'event-title' }, e.title, ' ', e.simulated ? simulatedBadge() : null),
+      h('h1', { class: 'event-title' }, h('bdi', {}, e.title), ' ', e.simulated ? simulatedBadge() : null),
       h('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       h('section', { class: 'scope' }, h('h2', {}, t('networks_affected')), scope),
       h('section', { class: 'how' }, h('h2', {}, t('how_blocked')), how),
@@ -66,7 +66,13 @@ export async function eventView(main: HTMLElement, id: string): Promise<void> {
             'section',
             { class: 'notes' },
             h('h2', {}, t('notes')),
-            h('ul', {}, ...e.notes.map((n) => h('li', {}, `${fmtDateTime(Date.parse(n.at), tz)}: `, n.text))),
+            h(
+              'ul',
+              {},
+              ...e.notes.map((n) =>
+                h('li', {}, `${fmtDateTime(Date.parse(n.at), tz)}: `, h('bdi', {}, n.text)),
+              ),
+            ),
           )
         : null,
       h('div', { class: 'chart-box' }, svg),

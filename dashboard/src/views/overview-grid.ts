@@ -1,7 +1,7 @@
 import { ispLabel, SERVICES, SPARSE_PROBES, serviceOrder } from '../catalog.ts';
 import { blockedShare, sumBuckets } from '../charts/scale.ts';
 import { h } from '../dom.ts';
-import { probes, status, svc, t } from '../i18n/index.ts';
+import { probes, status, svc, t, word } from '../i18n/index.ts';
 import { href } from '../router.ts';
 import { DAY, isoShort } from '../time.ts';
 import type { Coverage, Network, TimelineResponse } from '../types.ts';
@@ -43,7 +43,7 @@ export function stateGrid(
         h(
           'span',
           { class: 'isp-meta' },
-          `${a}${nets.get(a)?.kind ? ` · ${nets.get(a)?.kind}` : ''}${n !== undefined ? ` · ${probes(n)}` : ''}`,
+          `${a}${nets.get(a)?.kind ? ` · ${word('kind', nets.get(a)?.kind ?? '')}` : ''}${n !== undefined ? ` · ${probes(n)}` : ''}`,
         ),
       );
     }),
