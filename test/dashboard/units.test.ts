@@ -4,7 +4,8 @@ import { parseHash } from '../../dashboard/src/router.ts';
 import { DAY, dayStart, HOUR, isoShort, parts, pickBucket } from '../../dashboard/src/time.ts';
 import { clampSpan, rangeParams } from '../../dashboard/src/views/timeline-state.ts';
 import { validateMeasurement } from '../../schemas/validate.ts';
-import { EVENTS, measurementDoc, XSS_UID } from './fixture/documents.ts';
+import { EVENTS } from './fixture/documents.ts';
+import { measurementDoc, XSS_UID } from './fixture/measurement-doc.ts';
 
 test('bucket size follows the visible range: years → 1d, days → 1h, a day → 10m', (t) => {
   t.is(pickBucket(2 * 365 * DAY), '1d');

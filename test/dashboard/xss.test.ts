@@ -1,5 +1,5 @@
 import test from 'ava';
-import { measurementDoc, XSS_UID } from './fixture/documents.ts';
+import { measurementDoc, XSS_UID } from './fixture/measurement-doc.ts';
 import { chromiumAvailable, type Env, open, startEnv } from './setup.ts';
 
 let env: Env;
