@@ -4,15 +4,22 @@
  * measurement's start time, so a day comes out in start-time order. Only a `collector` current verdict is
  * passed on as the collector's verdict (the probe's own verdict is inside the raw measurement).
  */
-import type { RawRow } from '../storage/types.ts';
 import type { ExportItem, IterateRawByDay, VerdictLike } from './types.ts';
 
-type ScanRaw = (opts: {
+/** The fields of storage's RawRow this adapter reads (structural, so the storage can add fields freely). */
+export interface ScannedRow {
+  key: number;
+  uid: string;
+  raw: Uint8Array;
+  current: (VerdictLike & { source: string }) | null;
+}
+
+export type ScanRaw = (opts: {
   after_key: number | null;
   since_ms: number;
   until_ms?: number;
   limit: number;
-}) => Promise<RawRow[]>;
+}) => Promise<ScannedRow[]>;
 
 const DAY_MS = 86_400_000;
 
