@@ -8,7 +8,7 @@ import {
   runExportCli,
   runImportOoniCli,
 } from '../../collector/datasets/cli.ts';
-import { iterateRawByDayFromScan, type ScannedRow } from '../../collector/datasets/storage-adapter.ts';
+import { iterateRawByDayFromScan, type ScannedRow } from '../../collector/datasets/export-all.ts';
 import { generateItems } from './helpers/generate.ts';
 
 const fixture = (name: string) => new URL(`../fixtures/ooni/${name}`, import.meta.url).pathname;
