@@ -4,7 +4,7 @@
  * scrub the caller's address, locate each measurement's exact bytes, and score it centrally.
  * The signature has already been checked on the main thread (it needs the probe's registered key).
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { UploadItemResult } from '../../schemas/src/api.ts';
 import type { Measurement } from '../../schemas/src/measurement.ts';
@@ -61,10 +61,12 @@ function inflate(input: PrepareInput): Buffer | PrepareResult {
 }
 
 function parse(text: Buffer): { value: unknown; spans: Span[] | null } | PrepareResult {
-  if (!isUtf8(text)) return fail(400, 'bad_utf8', 'body: not valid UTF-8');
+  // pure ASCII (the usual case) is valid UTF-8 and decodes ~3× faster as latin1 (same characters)
+  const ascii = isAscii(text);
+  if (!ascii && !isUtf8(text)) return fail(400, 'bad_utf8', 'body: not valid UTF-8');
   let value: unknown;
   try {
-    value = JSON.parse(text.toString('utf8'));
+    value = JSON.parse(text.toString(ascii ? 'latin1' : 'utf8'));
   } catch (err) {
     return fail(400, 'bad_json', `body: invalid JSON (${(err as Error).message})`);
   }

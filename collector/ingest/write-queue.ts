@@ -17,9 +17,13 @@ export class WriteQueue {
   private writing = false;
   private commits = 0;
 
+  /**
+   * @param lingerMs how long the first batch of a commit may wait for company (latency traded for fewer,
+   *   larger commits); a commit starts at once when `groupTarget` batches are waiting
+   */
   constructor(
     private readonly storage: Storage,
-    private readonly maxBatchesPerCommit = 64,
+    private readonly o: { maxBatchesPerCommit?: number; lingerMs?: number; groupTarget?: number } = {},
   ) {}
 
   depth(): number {
@@ -37,19 +41,33 @@ export class WriteQueue {
     });
   }
 
+  private timer: NodeJS.Timeout | null = null;
+
   private schedule(): void {
-    if (this.scheduled || this.writing) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
+    if (this.writing) return;
+    if (this.queue.length >= (this.o.groupTarget ?? 8)) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          void this.flush();
+        });
+      }
+      return;
+    }
+    if (this.timer || this.scheduled) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
       void this.flush();
-    });
+    }, this.o.lingerMs ?? 2);
   }
 
   private async flush(): Promise<void> {
     if (this.writing || this.queue.length === 0) return;
     this.writing = true;
-    const take = this.queue.splice(0, this.maxBatchesPerCommit);
+    const take = this.queue.splice(0, this.o.maxBatchesPerCommit ?? 64);
     try {
       const outcomes = await this.storage.ingest(take.map((p) => p.batch));
       this.commits++;

@@ -1,6 +1,7 @@
 /** Shared helpers for the collector tests: a real collector on port 0 with a real SQLite file in a temp dir. */
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -8,7 +9,6 @@ import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { Agent, request } from 'undici';
 import { buildApp } from '../../collector/app.ts';
 import type { AppOptions } from '../../collector/options.ts';
 import { openSqliteStorage } from '../../collector/storage/sqlite/index.ts';
@@ -78,6 +78,7 @@ export function newKey(): { privateKey: KeyObject; publicKeyB64: string } {
   return { privateKey, publicKeyB64: der.subarray(der.length - 32).toString('base64') };
 }
 
+/** One HTTP request with node:http (which can bind the client side to `localAddress`). */
 export async function http(
   url: string,
   o: {
@@ -87,16 +88,25 @@ export async function http(
     localAddress?: string;
   } = {},
 ) {
-  const dispatcher = o.localAddress ? new Agent({ connect: { localAddress: o.localAddress } }) : undefined;
-  const res = await request(url, {
-    method: (o.method ?? 'GET') as 'GET',
-    headers: o.headers,
-    body: o.body,
-    dispatcher,
-  });
-  const buf = Buffer.from(await res.body.arrayBuffer());
-  await dispatcher?.close();
-  const text = buf.toString('utf8');
+  const res = await new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>(
+    (resolve, reject) => {
+      const req = httpRequest(
+        url,
+        { method: o.method ?? 'GET', headers: o.headers, localAddress: o.localAddress },
+        (r) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () =>
+            resolve({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks) }),
+          );
+          r.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(o.body);
+    },
+  );
+  const text = res.body.toString('utf8');
   // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON responses
   let json: any = null;
   try {
@@ -104,7 +114,7 @@ export async function http(
   } catch {
     json = null;
   }
-  return { status: res.statusCode, headers: res.headers, text, json, body: buf };
+  return { status: res.status, headers: res.headers, text, json, body: res.body };
 }
 
 export async function registerProbe(url: string): Promise<TestProbe> {

@@ -12,6 +12,7 @@ import type {
   TimelineQuery,
   VerdictRecord,
 } from '../types.ts';
+import { startCheckpointer } from './checkpointer.ts';
 import { createEvents } from './events.ts';
 import { createIngest } from './ingest.ts';
 import { openDatabase, type SqliteOptions } from './open.ts';
@@ -24,6 +25,7 @@ export type { SqliteOptions } from './open.ts';
 
 export function openSqliteStorage(o: SqliteOptions): Storage & { readonly db: Database.Database } {
   const db = openDatabase(o);
+  const checkpointer = o.backgroundCheckpoints !== false && !o.readonly ? startCheckpointer(o.path) : null;
   const ingest = createIngest(db);
   const reads = createReads(db);
   const timeline = createTimeline(db);
@@ -50,6 +52,7 @@ export function openSqliteStorage(o: SqliteOptions): Storage & { readonly db: Da
     async close() {
       if (closed) return;
       closed = true;
+      await checkpointer?.stop();
       db.close();
     },
     async registerProbe(p: ProbeRecord) {

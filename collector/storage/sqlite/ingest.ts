@@ -4,6 +4,11 @@ import { currentVerdict, dimsOf, RollupDelta, statusKey } from '../rollup-keys.t
 import type { IngestItemStatus, IngestOutcome, PreparedBatch, VerdictRecord } from '../types.ts';
 import { KEY_SEQ_SPAN } from './migrations.ts';
 
+/**
+ * Writes rollup deltas. Distinct-probe rows already known to exist (written by an earlier, committed
+ * transaction) are skipped: most (bucket, series, probe) rows repeat all day. The cache only learns a row
+ * once its transaction has committed (`committed()`); `rollbackTo` forgets rows of a rolled-back batch.
+ */
 export function createRollupWriter(db: Database.Database) {
   const upsertCount = db.prepare(
     `INSERT INTO rollups (bucket, t, target_group, probe_asn, probe_cc, input, simulated, status, method, n)
@@ -15,39 +20,57 @@ export function createRollupWriter(db: Database.Database) {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const deleteEmpty = db.prepare('DELETE FROM rollups WHERE n = 0');
-  return (delta: RollupDelta): void => {
-    let negative = false;
-    for (const r of delta.counts.values()) {
-      if (r.n === 0) continue;
-      if (r.n < 0) negative = true;
-      const d = r.d;
-      upsertCount.run(
-        r.bucket,
-        r.t,
-        d.target_group,
-        d.probe_asn,
-        d.probe_cc,
-        d.input,
-        d.simulated,
-        r.status,
-        r.method,
-        r.n,
-      );
-    }
-    for (const p of delta.probes.values()) {
-      const d = p.d;
-      insertProbe.run(
-        p.bucket,
-        p.t,
-        d.target_group,
-        d.probe_asn,
-        d.probe_cc,
-        d.input,
-        d.simulated,
-        p.probe_id,
-      );
-    }
-    if (negative) deleteEmpty.run();
+  const known = new Set<string>();
+  let pending: string[] = [];
+  return {
+    write(delta: RollupDelta): void {
+      let negative = false;
+      for (const r of delta.counts.values()) {
+        if (r.n === 0) continue;
+        if (r.n < 0) negative = true;
+        const d = r.d;
+        upsertCount.run(
+          r.bucket,
+          r.t,
+          d.target_group,
+          d.probe_asn,
+          d.probe_cc,
+          d.input,
+          d.simulated,
+          r.status,
+          r.method,
+          r.n,
+        );
+      }
+      for (const [key, p] of delta.probes) {
+        if (known.has(key)) continue;
+        const d = p.d;
+        insertProbe.run(
+          p.bucket,
+          p.t,
+          d.target_group,
+          d.probe_asn,
+          d.probe_cc,
+          d.input,
+          d.simulated,
+          p.probe_id,
+        );
+        pending.push(key);
+      }
+      if (negative) deleteEmpty.run();
+    },
+    mark: () => pending.length,
+    rollbackTo(mark: number): void {
+      pending.length = mark;
+    },
+    committed(): void {
+      if (known.size > 1_000_000) known.clear();
+      for (const k of pending) known.add(k);
+      pending = [];
+    },
+    abandoned(): void {
+      pending = [];
+    },
   };
 }
 
@@ -81,12 +104,11 @@ export function createIngest(db: Database.Database): (batches: PreparedBatch[]) 
     'INSERT INTO raw_batches (probe_id, received_ms, gzip, signature) VALUES (?, ?, ?, ?)',
   );
   const deleteBatch = db.prepare('DELETE FROM raw_batches WHERE id = ?');
-  const exists = db.prepare('SELECT 1 FROM measurements WHERE uid = ?').pluck();
   const maxKey = db.prepare('SELECT max(id) FROM measurements WHERE id >= ? AND id < ?').pluck();
   const insertMeasurement = db.prepare(
     `INSERT INTO measurements (id, uid, start_ms, batch_id, raw_offset, raw_length, probe_id, probe_asn, probe_cc,
        network_name, test_name, input, target_group, simulated)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING`,
   );
   const upsertCoverage = db.prepare(
     `INSERT INTO coverage (probe_asn, probe_cc, probe_id, network_name, measurements, last_seen_ms)
@@ -96,7 +118,7 @@ export function createIngest(db: Database.Database): (batches: PreparedBatch[]) 
        last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)`,
   );
   const writeVerdict = createVerdictWriter(db);
-  const writeRollups = createRollupWriter(db);
+  const rollups = createRollupWriter(db);
 
   const one = db.transaction((batch: PreparedBatch): IngestItemStatus[] => {
     const statuses: IngestItemStatus[] = [];
@@ -105,13 +127,14 @@ export function createIngest(db: Database.Database): (batches: PreparedBatch[]) 
     );
     const nextSeq = new Map<number, number>();
     const seen = new Set<string>();
+    let accepted = 0;
     const delta = new RollupDelta();
     const coverage = new Map<
       string,
       { asn: string; cc: string; name: string | null; n: number; last: number }
     >();
     for (const m of batch.measurements) {
-      if (seen.has(m.uid) || exists.get(m.uid)) {
+      if (seen.has(m.uid)) {
         statuses.push('duplicate');
         continue;
       }
@@ -123,9 +146,8 @@ export function createIngest(db: Database.Database): (batches: PreparedBatch[]) 
         seq = max === null ? 0 : max - base + 1;
       }
       if (seq >= KEY_SEQ_SPAN) throw new Error('more than 2^21 measurements started in one second');
-      nextSeq.set(base, seq + 1);
       const id = base + seq;
-      insertMeasurement.run(
+      const inserted = insertMeasurement.run(
         id,
         m.uid,
         m.start_ms,
@@ -141,6 +163,13 @@ export function createIngest(db: Database.Database): (batches: PreparedBatch[]) 
         m.target_group,
         m.simulated ? 1 : 0,
       );
+      if (inserted.changes === 0) {
+        // measurement_uid already stored (an earlier batch): idempotent
+        statuses.push('duplicate');
+        continue;
+      }
+      nextSeq.set(base, seq + 1);
+      accepted++;
       for (const v of m.verdicts) writeVerdict(id, v, v.source === m.current);
       delta.add(m.start_ms, dimsOf(m), statusKey(currentVerdict(m)), 1, batch.probe_id);
       const ck = `${m.probe_asn}\u0000${m.probe_cc}`;
@@ -153,23 +182,34 @@ export function createIngest(db: Database.Database): (batches: PreparedBatch[]) 
         coverage.set(ck, { asn: m.probe_asn, cc: m.probe_cc, name: m.network_name, n: 1, last: m.start_ms });
       statuses.push('accepted');
     }
-    if (seen.size === 0) {
+    if (accepted === 0) {
       // nothing new: keep no copy of a batch of duplicates
       deleteBatch.run(batchId);
       return statuses;
     }
-    writeRollups(delta);
+    rollups.write(delta);
     for (const c of coverage.values()) upsertCoverage.run(c.asn, c.cc, batch.probe_id, c.name, c.n, c.last);
     return statuses;
   });
   const many = db.transaction((batches: PreparedBatch[]): IngestOutcome[] =>
     batches.map((b) => {
+      const mark = rollups.mark();
       try {
         return { statuses: one(b) };
       } catch (err) {
+        rollups.rollbackTo(mark);
         return { error: (err as Error).message };
       }
     }),
   );
-  return (batches) => many.immediate(batches);
+  return (batches) => {
+    try {
+      const out = many.immediate(batches);
+      rollups.committed();
+      return out;
+    } catch (err) {
+      rollups.abandoned();
+      throw err;
+    }
+  };
 }

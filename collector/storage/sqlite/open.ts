@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { FALLBACK_AUTOCHECKPOINT_PAGES } from './checkpointer.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 export type Synchronous = 'normal' | 'full';
@@ -14,6 +15,8 @@ export interface SqliteOptions {
    */
   synchronous?: Synchronous;
   readonly?: boolean;
+  /** checkpoint the WAL from a background thread (default true) */
+  backgroundCheckpoints?: boolean;
 }
 
 export function openDatabase(o: SqliteOptions): Database.Database {
@@ -23,6 +26,7 @@ export function openDatabase(o: SqliteOptions): Database.Database {
   if (!o.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${o.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    if (o.backgroundCheckpoints !== false) db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
   }
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');

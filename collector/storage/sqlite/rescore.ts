@@ -25,7 +25,7 @@ export function createRescore(
   );
   const clearCurrent = db.prepare('UPDATE verdicts SET current = 0 WHERE measurement_id = ? AND current = 1');
   const writeVerdict = createVerdictWriter(db);
-  const writeRollups = createRollupWriter(db);
+  const rollups = createRollupWriter(db);
 
   const replace = db.transaction((items: { key: number; verdict: VerdictRecord }[]): number => {
     const delta = new RollupDelta();
@@ -54,7 +54,7 @@ export function createRescore(
         changed++;
       }
     }
-    writeRollups(delta);
+    rollups.write(delta);
     return changed;
   });
 
