@@ -4,7 +4,7 @@
  * key, then a signed batch), so test data goes through the same validation and analysis as real data.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -133,9 +133,15 @@ async function waitForEvents(url: string, timeoutMs = 120_000): Promise<void> {
   throw new Error(`no events detected on the demo dataset within ${timeoutMs} ms`);
 }
 
-/** The demo generator (scripts/demo/, `generateDemo`) is in this tree: the collector can load the demo. */
+/**
+ * The collector can serve the demo with its events: the demo generator (scripts/demo/, `generateDemo`) and
+ * the disruption detector (collector/detect/) are both in this tree.
+ */
 export function demoAvailable(): boolean {
-  return ['index.ts', 'generate.ts', 'demo.ts'].some((f) =>
+  const generator = ['index.ts', 'generate.ts', 'demo.ts'].some((f) =>
     existsSync(path.join(root, 'scripts', 'demo', f)),
   );
+  const detectDir = path.join(root, 'collector', 'detect');
+  const detector = existsSync(detectDir) && readdirSync(detectDir).some((f) => f.endsWith('.ts'));
+  return generator && detector;
 }
