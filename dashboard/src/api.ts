@@ -55,7 +55,29 @@ export function getJson<T>(path: string, query: Query = {}): Promise<T> {
   return p as Promise<T>;
 }
 
+/** Forgets cached GETs whose URL starts with one of the prefixes (after an edit). */
+export function invalidate(...prefixes: string[]): void {
+  for (const k of [...cache.keys()]) if (prefixes.some((p) => k.startsWith(p))) cache.delete(k);
+}
+
+async function patchJson<T>(path: string, body: unknown, token: string): Promise<T> {
+  const res = await fetch(path, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  if (!res.ok)
+    throw new ApiError(res.status, json?.error?.code ?? 'http_error', json?.error?.message ?? res.statusText);
+  return json as T;
+}
+
 export const api = {
+  editEvent: (id: string, body: { title?: string; note?: string }, token: string) =>
+    patchJson<RaabtaEvent>(`/api/v1/admin/events/${encodeURIComponent(id)}`, body, token).then((e) => {
+      invalidate('/api/v1/events', '/api/v1/timeline');
+      return e;
+    }),
   networks: () => getJson<{ results: Network[] }>('/api/v1/networks').then((r) => r.results),
   coverage: () => getJson<{ results: Coverage[] }>('/api/v1/probes').then((r) => r.results),
   datasets: () => getJson<{ results: Dataset[] }>('/api/v1/datasets').then((r) => r.results),

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ADMIN_TOKEN } from './fixture/server.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -59,6 +60,7 @@ export async function startCollector(opts: { demo?: boolean } = {}): Promise<Col
     const { start } = (await import(path.join(root, 'collector', 'server.ts'))) as StartModule;
     const db = path.join(dir, 'collector.db');
     const running = await start({
+      adminToken: ADMIN_TOKEN,
       db,
       port: 0,
       demo: true,
@@ -73,7 +75,7 @@ export async function startCollector(opts: { demo?: boolean } = {}): Promise<Col
   } else {
     const { buildApp, openSqliteStorage } = await load();
     const storage = openSqliteStorage({ path: path.join(dir, 'collector.db') });
-    const app = await buildApp({ storage, dashboardDir, prepareWorkers: 0, log });
+    const app = await buildApp({ storage, dashboardDir, prepareWorkers: 0, log, adminToken: ADMIN_TOKEN });
     await app.listen({ port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     stop = async () => {

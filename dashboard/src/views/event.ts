@@ -1,5 +1,6 @@
 import { api } from '../api.ts';
 import { ispLabel, loadNetworks } from '../catalog.ts';
+import { editorForm } from '../components/editor.ts';
 import { severityBadge, simulatedBadge } from '../components/event-card.ts';
 import { eventData } from '../components/event-data.ts';
 import { evidenceSection } from '../components/evidence.ts';
@@ -92,6 +93,7 @@ export async function eventView(main: HTMLElement, id: string): Promise<void> {
         feeds,
         cite,
       }),
+      editorForm(e, () => void eventView(main, id)),
       evidenceSection(e.evidence, nets, tz),
       eventData(e),
     );
