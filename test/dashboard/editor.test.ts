@@ -26,7 +26,9 @@ run(
     );
     await page.fill('.editor .admin-token', ADMIN_TOKEN);
     await page.click('.editor .edit-save');
-    await page.waitForSelector('.notes li');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.notes li')].some((li) => li.textContent?.includes('Confirmed by')),
+    );
     await ready(page);
     const notes = await page.locator('.notes li').allTextContents();
     t.true(
