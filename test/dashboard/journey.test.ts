@@ -53,6 +53,11 @@ run(
     const affected = await page.locator('.isp-list li').allTextContents();
     t.true(affected.length >= 2 && affected.every(named), `affected ISPs by name: ${affected}`);
     t.true((await page.locator('.how li').count()) >= 1, 'how it was blocked');
+    t.regex(
+      (await page.locator('.event-summary').textContent()) ?? '',
+      /disrupted on \d+ networks \(.+\)\. How: .+ probes agreed/,
+      'a sentence to quote',
+    );
     t.regex(await page.locator('.facts').innerText(), /PKT[\s\S]*UTC/);
     t.true((await page.locator('.evidence-list li').count()) >= 1, 'sample measurements');
     t.true(

@@ -45,7 +45,7 @@ export function heatmap(spec: HeatmapSpec): { svg: SVGSVGElement; layout: Heatma
   const f: Frame = frame(spec);
   // Label column as wide as the longest label needs, within limits (narrow screens give the plot the room).
   const longest = Math.max(4, ...spec.rows.map((r) => r.label.length));
-  const labelW = Math.round(Math.min(190, spec.width * 0.3, Math.max(70, longest * 7.2 + 12)));
+  const labelW = Math.round(Math.min(190, spec.width * 0.3, Math.max(70, longest * 7.2 + 16)));
   const maxChars = Math.max(4, Math.floor((labelW - 12) / 7.2));
   const sc: XScale = { from: spec.from, to: spec.to, x0: labelW, width: spec.width - labelW - 10 };
   const lane = drawEventLane(f.body, sc, spec.events, spec.eventHref);

@@ -107,6 +107,10 @@ export const en = {
   open_full: 'Open in Raabta',
   // event
   event: 'Event',
+  event_summary:
+    '{when}: {svc} disrupted on {n} networks ({isps}). How: {how}. {probes} probes agreed; at the peak {peak}% of measurements were blocked.',
+  event_summary_open: 'Since {start} (ongoing)',
+  event_summary_closed: 'From {start} to {end} ({dur})',
   start: 'Start',
   end: 'End',
   ongoing: 'ongoing',

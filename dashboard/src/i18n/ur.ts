@@ -102,6 +102,10 @@ export const ur: Record<Key, string> = {
   cite: 'حوالہ',
   open_full: 'رابطہ میں کھولیں',
   event: 'واقعہ',
+  event_summary:
+    '{when}: {n} نیٹ ورکس ({isps}) پر {svc} میں خلل۔ طریقہ: {how}۔ {probes} پروبز متفق تھے؛ عروج پر {peak}% پیمائشیں بند تھیں۔',
+  event_summary_open: '{start} سے (جاری)',
+  event_summary_closed: '{start} سے {end} تک ({dur})',
   start: 'آغاز',
   end: 'اختتام',
   ongoing: 'جاری',

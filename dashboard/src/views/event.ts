@@ -34,6 +34,21 @@ export async function eventView(main: HTMLElement, id: string): Promise<void> {
       [t('probes_agreed'), String(e.probes)],
       [t('services'), svc(e.target_group)],
     ];
+    const summary = t('event_summary', {
+      when: end
+        ? t('event_summary_closed', {
+            start: fmtDateTime(start, tz),
+            end: fmtDateTime(end, tz),
+            dur: duration(end - start),
+          })
+        : t('event_summary_open', { start: fmtDateTime(start, tz) }),
+      svc: svc(e.target_group),
+      n: e.scope.asns.length,
+      isps: e.scope.asns.map((a) => ispLabel(nets, a, false)).join(', '),
+      how: e.methods.map(method).join('; ') || '—',
+      probes: e.probes,
+      peak: Math.round(e.peak_share * 100),
+    });
     const scope = h('ul', { class: 'isp-list' }, ...isps.map((n) => h('li', {}, n)));
     const how = h('ul', { class: 'method-list' }, ...e.methods.map((m) => h('li', {}, method(m))));
     // A timeline of the event's service by network, padded around the event.
@@ -59,6 +74,7 @@ export async function eventView(main: HTMLElement, id: string): Promise<void> {
       main,
       h('p', { class: 'kicker' }, t('event'), ' · ', word('ev', e.status)),
       h('h1', { class: 'event-title' }, h('bdi', {}, e.title), ' ', e.simulated ? simulatedBadge() : null),
+      h('p', { class: 'event-summary' }, summary),
       h('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       h('section', { class: 'scope' }, h('h2', {}, t('networks_affected')), scope),
       h('section', { class: 'how' }, h('h2', {}, t('how_blocked')), how),
