@@ -62,6 +62,12 @@ run(
     t.is(await embed.locator('header').count(), 0, 'no site chrome');
     t.is(await embed.locator('svg.chart').count(), 1);
     t.regex((await embed.locator('.embed-foot a').getAttribute('href')) ?? '', /#\/timeline\?/);
+    // Inside an <iframe> of another page (the server must not forbid framing).
+    const host = await env.browser.context.newPage();
+    await host.setContent(`<iframe src="${src}" width="800" height="420" title="Raabta"></iframe>`);
+    const frame = host.frameLocator('iframe');
+    await frame.locator('#app[data-chart="ready"] svg.chart').waitFor({ timeout: 20_000 });
+    t.pass();
   },
 );
 
