@@ -5,7 +5,7 @@
 
 import { int, type ParsedArgs, parseArgs, required, str, time, UsageError } from './cli-args.ts';
 import { createAnalyzer } from './ingest/analyze.ts';
-import { runExport } from './jobs/export-cli.ts';
+import { runExport, runImportOoni } from './jobs/datasets-cli.ts';
 import { rescore } from './jobs/rescore.ts';
 import { createLogger } from './logging.ts';
 import { start } from './server.ts';
@@ -21,8 +21,10 @@ export const USAGE = `Usage: raabta collector <command> [options]
   rescore  --db PATH --since ISO [--until ISO]
                                        re-run the analysis: replaces collector verdicts, raw data untouched
   verify   --db PATH                   recount rollups from raw rows and report differences
-  export   --db PATH --out DIR --since YYYY-MM-DD [--until YYYY-MM-DD] [--formats a,b]
-                                       write daily dataset partitions (collector/datasets/)
+  export   --db PATH --out DIR --since YYYY-MM-DD [--until YYYY-MM-DD] [--format jsonl.gz,csv,parquet,ooni]
+                                       daily dataset files and manifests (collector/datasets/)
+  import-ooni FILE.jsonl[.gz]... --db PATH [--batch N] [--dry-run]
+                                       OONI measurements converted to format v1 and stored
 `;
 
 export const START_OPTIONS = {
@@ -125,6 +127,8 @@ export async function runCollectorCli(argv: string[]): Promise<number> {
       }
       case 'export':
         return await runExport(rest);
+      case 'import-ooni':
+        return await runImportOoni(rest);
       case undefined:
       case '--help':
       case '-h':

@@ -16,15 +16,23 @@ export interface LocalIngestResult {
   firstInvalidReason: string | null;
 }
 
+/** A measurement and, when it must be stored as particular bytes (imports), those bytes. */
+export type LocalItem = Measurement | { measurement: Measurement; raw: string };
+
+function rawOf(item: LocalItem): { m: Measurement; raw: string } {
+  if ('raw' in item && 'measurement' in item) return { m: item.measurement, raw: item.raw };
+  return { m: item as Measurement, raw: JSON.stringify(item) };
+}
+
 export async function ingestMeasurements(
   storage: Storage,
-  items: Iterable<Measurement> | AsyncIterable<Measurement>,
+  items: Iterable<LocalItem> | AsyncIterable<LocalItem>,
   o: { analyze: Analyzer; batchSize?: number; nowMs?: () => number; fallbackProbeId?: string },
 ): Promise<LocalIngestResult> {
   const size = o.batchSize ?? 500;
   const now = o.nowMs ?? Date.now;
   const result: LocalIngestResult = { accepted: 0, duplicate: 0, invalid: 0, firstInvalidReason: null };
-  let batch: Measurement[] = [];
+  let batch: string[] = [];
   let batchProbe: string | null = null;
 
   const flush = async () => {
@@ -32,9 +40,8 @@ export async function ingestMeasurements(
     batch = [];
     while (list.length) {
       const probeId = batchProbe ?? o.fallbackProbeId ?? 'local';
-      const body = gzipSync(Buffer.from(JSON.stringify({ probe_id: probeId, measurements: list })), {
-        level: 1,
-      });
+      const json = `{"probe_id":${JSON.stringify(probeId)},"measurements":[${list.join(',')}]}`;
+      const body = gzipSync(Buffer.from(json), { level: 1 });
       const r = prepareBatch(
         {
           body,
@@ -62,11 +69,12 @@ export async function ingestMeasurements(
     }
   };
 
-  for await (const m of items) {
+  for await (const item of items) {
+    const { m, raw } = rawOf(item);
     const probe = m.raabta?.probe_id ?? null;
     if (batch.length >= size || (batch.length && probe !== batchProbe)) await flush();
     batchProbe = probe;
-    batch.push(m);
+    batch.push(raw);
   }
   if (batch.length) await flush();
   return result;
