@@ -19,6 +19,21 @@ function select(
   return h('label', { class: 'ctl' }, h('span', {}, label), sel);
 }
 
+/**
+ * A pan button: the arrow points the way the time axis runs (left = earlier) in both languages; arrow and
+ * label are separate boxes so bidi reordering of an Urdu label cannot move the arrow.
+ */
+function pan(arrow: '←' | '→', label: string, fn: () => void, cls: string): HTMLButtonElement {
+  const parts = [h('span', { 'aria-hidden': 'true' }, arrow), h('span', {}, label)];
+  const b = h(
+    'button',
+    { type: 'button', class: `pan ${cls}` },
+    ...(arrow === '←' ? parts : parts.reverse()),
+  );
+  b.addEventListener('click', fn);
+  return b;
+}
+
 /** The timeline's controls: rows, service, network, date, range presets, pan and zoom. */
 export function timelineControls(st: TimelineState, networks: Map<string, Network>): HTMLElement {
   const rows = select(
@@ -76,7 +91,7 @@ export function timelineControls(st: TimelineState, networks: Map<string, Networ
   const presets = h(
     'div',
     { class: 'presets', role: 'group' },
-    button(`← ${t('earlier')}`, () => update(shift(st, -1)), { class: 'pan-earlier', dir: 'ltr' }),
+    pan('←', t('earlier'), () => update(shift(st, -1)), 'pan-earlier'),
     ...(
       [
         ['range_day', DAY],
@@ -87,7 +102,7 @@ export function timelineControls(st: TimelineState, networks: Map<string, Networ
       ] as const
     ).map(([k, span]) => button(t(k), () => update(around(st, span)), { class: `preset-${k}` })),
     button(t('zoom_out'), () => update(around(st, (st.to - st.from) * 3)), { class: 'zoom-out' }),
-    button(`${t('later')} →`, () => update(shift(st, 1)), { class: 'pan-later', dir: 'ltr' }),
+    pan('→', t('later'), () => update(shift(st, 1)), 'pan-later'),
   );
   const mode =
     st.rows === 'service' ? [rows, network] : st.rows === 'isp' ? [rows, service] : [rows, service, network];
