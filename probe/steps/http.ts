@@ -35,16 +35,17 @@ export function headerList(headers: Record<string, string | string[] | undefined
 export function clientOver(url: URL, socket: Socket, timeoutMs: number): Client {
   let handed = false;
   return new Client(url.origin, {
-    pipelining: 0,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
     connect: (_opts, cb) => {
+      // undici ignores a resume that happens inside its own connect call: always answer asynchronously
       if (handed || socket.destroyed) {
-        cb(Object.assign(new Error('connection already used'), { code: 'ECONNRESET' }), null);
+        const err = Object.assign(new Error('connection already used'), { code: 'ECONNRESET' });
+        process.nextTick(() => cb(err, null));
         return;
       }
       handed = true;
-      cb(null, socket);
+      process.nextTick(() => cb(null, socket));
     },
   });
 }
