@@ -1,6 +1,7 @@
 /** The registry of NetTests by target kind. */
 import type { NetTest } from '../context.ts';
 import type { TargetKind } from '../target.ts';
+import { vpnTests } from '../vpn/index.ts';
 import { dnsTest } from './dns.ts';
 import { tcpTest } from './tcp.ts';
 import { webTest } from './web.ts';
@@ -24,3 +25,4 @@ export function registeredKinds(): TargetKind[] {
 registerTest('web', webTest);
 registerTest('tcp', tcpTest);
 registerTest('dns', dnsTest);
+for (const [kind, test] of Object.entries(vpnTests)) registerTest(kind as TargetKind, test);
