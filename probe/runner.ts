@@ -136,15 +136,11 @@ export function applyBaselines(
   ms: Measurement[],
   testFor: (kind: Target['kind']) => NetTest = registryTestFor,
 ): void {
-  const transfers = ms.flatMap((m) =>
-    m.test_keys.throughput
-      .slice(0, 1)
-      .filter((t) => t.bytes > 0 && !t.failure)
-      .map((t) => ({ m, t })),
-  );
+  const transfers = ms.flatMap((m) => m.test_keys.throughput.slice(0, 1).map((t) => ({ m, t })));
+  const usable = transfers.filter(({ t }) => t.bytes > 0 && !t.failure);
   for (const { m, t } of transfers) {
     const ip = t.address.replace(/:\d+$/, '');
-    const others = transfers.filter((o) => o.m !== m && o.t.address.replace(/:\d+$/, '') !== ip);
+    const others = usable.filter((o) => o.m !== m && o.t.address.replace(/:\d+$/, '') !== ip);
     if (others.length === 0) continue;
     m.annotations[BASELINE_ANNOTATION] = String(Math.round(median(others.map((o) => o.t.bytes_per_second))));
     const kind = m.test_name as Target['kind'];

@@ -15,6 +15,12 @@ export const THROTTLE_RATIO = 0.2;
 /** below this the control's transfer is too small to judge speed from */
 export const MIN_CONTROL_BYTES = 64 * 1024;
 export const BASELINE_ANNOTATION = 'throughput_baseline_bps';
+/**
+ * A transfer that completed faster than this is usable whatever the ratio: on fast links short transfers
+ * are dominated by scheduling and latency noise (a 1 MiB transfer in 0.5 s vs the control's 0.04 s is
+ * not throttling).
+ */
+export const MIN_JUDGE_SECONDS = 2;
 
 function kbps(bps: number): string {
   return `${(bps / 1000).toFixed(bps < 10_000 ? 1 : 0)} kB/s`;
@@ -52,6 +58,7 @@ export function throughputStage(m: Measurement, control: ControlView): Finding |
   }
   const ratio = p.bytes_per_second / Math.max(c.bytes_per_second, 1);
   if (ratio >= THROTTLE_RATIO) return null;
+  if (p.complete && !p.failure && p.duration < MIN_JUDGE_SECONDS) return null;
   const baseline = baselineOf(m);
   const pct = `${(ratio * 100).toFixed(1)}% of the control's speed`;
   if (baseline !== null && p.bytes_per_second >= baseline * THROTTLE_RATIO) {
