@@ -122,14 +122,9 @@ function interruptedTest(test: NetTest): NetTest {
   return { ...test, measure: async (ctx) => ctx.trace.fail('interrupted', 'top_level') };
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 /**
- * For each measurement with a transfer: the median bytes/s of the run's transfers from OTHER addresses
+ * For each measurement with a transfer: the best bytes/s of the run's transfers from OTHER addresses (what the
+ * probe's link can do: a median would be dragged down when several hosts are throttled at once)
  * becomes its baseline annotation, and its verdict is recomputed from the measurement alone.
  */
 export function applyBaselines(
@@ -142,7 +137,9 @@ export function applyBaselines(
     const ip = t.address.replace(/:\d+$/, '');
     const others = usable.filter((o) => o.m !== m && o.t.address.replace(/:\d+$/, '') !== ip);
     if (others.length === 0) continue;
-    m.annotations[BASELINE_ANNOTATION] = String(Math.round(median(others.map((o) => o.t.bytes_per_second))));
+    m.annotations[BASELINE_ANNOTATION] = String(
+      Math.round(Math.max(...others.map((o) => o.t.bytes_per_second))),
+    );
     const kind = m.test_name as Target['kind'];
     m.raabta.verdict = testFor(kind).analyze(m);
   }

@@ -1,7 +1,7 @@
 /**
  * Throttling: the probe's bounded transfer far below the control's (< 1/5) AND, when this run measured
  * other hosts, far below the probe's own baseline (< 1/5 of it) — a slow link is not throttling. The
- * baseline is the median bytes/s of the probe's transfers from other addresses in the same run, stored
+ * baseline is the best bytes/s of the probe's transfers from other addresses in the same run, stored
  * by the runner in `annotations.throughput_baseline_bps` so the verdict can be recomputed from the
  * measurement alone.
  */
@@ -71,7 +71,7 @@ export function throughputStage(m: Measurement, control: ControlView): Finding |
     );
   }
   if (baseline !== null) {
-    const vsBase = `${((p.bytes_per_second / baseline) * 100).toFixed(1)}% of the probe's baseline ${kbps(baseline)} to other hosts`;
+    const vsBase = `${((p.bytes_per_second / baseline) * 100).toFixed(1)}% of the probe's best transfer to other hosts in this run (${kbps(baseline)})`;
     return finding(
       'blocked',
       'throttle',

@@ -103,6 +103,12 @@ for (const s of scenarios) {
         );
       }
     }
+    if (process.env.RAABTA_RECORD_DIR) {
+      for (const { m } of results) {
+        const name = `${s.name}--${m.test_name}--${(m.input ?? '').replace(/[^a-z0-9]+/gi, '_')}.json`;
+        writeFileSync(join(process.env.RAABTA_RECORD_DIR, name), `${JSON.stringify(m, null, 1)}\n`);
+      }
+    }
     t.log(`${s.name}: ${results.length} targets in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const { m } of results)
       t.log(`  ${label(m.raabta.verdict).padEnd(18)} ${m.input}: ${m.raabta.verdict?.reason.slice(0, 300)}`);
