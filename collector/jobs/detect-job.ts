@@ -1,26 +1,124 @@
 /**
- * The periodic disruption detection: reads rollups, runs the pure detector (collector/detect/, written
- * separately) and stores the events it reports. Until the detector exists this job only logs once.
+ * The periodic disruption detection: reads rollups (hourly buckets of the last `windowDays`), builds one
+ * series per (service, network) and per (service, country), runs the pure detector from collector/detect/
+ * (written separately; loaded when present) and upserts the events it reports.
  */
+import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { Storage } from '../storage/types.ts';
+import type { DetectedEvent, Status, Storage, TimelineCell } from '../storage/types.ts';
+
+export interface DetectorBucket {
+  t_ms: number;
+  ok: number;
+  blocked: number;
+  down: number;
+  error: number;
+  inconclusive: number;
+  probes: number;
+  methods: Record<string, number>;
+}
+
+export interface DetectorSeries {
+  target_group: string;
+  /** asn null: the whole country */
+  scope: { cc: string; asn: string | null };
+  simulated: boolean;
+  buckets: DetectorBucket[];
+}
+
+export type DetectFn = (input: { now: Date; bucket_ms: number; series: DetectorSeries[] }) => DetectedEvent[];
+
+const HOUR = 3600_000;
+
+function toBucket(c: TimelineCell): DetectorBucket {
+  const counts = c.counts as Record<Status, number>;
+  return { t_ms: c.t_ms, ...counts, probes: c.probes, methods: c.methods };
+}
+
+/** Series per (service, ASN) and per (service, country) over [since, until), hourly. */
+export async function detectorInput(
+  storage: Storage,
+  since_ms: number,
+  until_ms: number,
+): Promise<DetectorSeries[]> {
+  const out: DetectorSeries[] = [];
+  const countries = [...new Set((await storage.coverage()).map((r) => r.probe_cc))];
+  for (const cc of countries) {
+    const base = {
+      bucket: '1h' as const,
+      since_ms,
+      until_ms,
+      group_by: 'target_group' as const,
+      probe_cc: cc,
+    };
+    const groups = new Map<string, TimelineCell[]>();
+    for (const c of await storage.timeline({ ...base, by_asn: true })) {
+      const k = `${c.target_group}\u0000${c.probe_asn}`;
+      groups.set(k, [...(groups.get(k) ?? []), c]);
+    }
+    for (const c of await storage.timeline({ ...base, by_asn: false })) {
+      const k = `${c.target_group}\u0000`;
+      groups.set(k, [...(groups.get(k) ?? []), c]);
+    }
+    for (const [k, cells] of groups) {
+      const [target_group, asn] = k.split('\u0000');
+      cells.sort((a, b) => a.t_ms - b.t_ms);
+      out.push({
+        target_group,
+        scope: { cc, asn: asn || null },
+        simulated: cells.some((c) => c.simulated),
+        buckets: cells.map(toBucket),
+      });
+    }
+  }
+  return out;
+}
+
+async function loadDetector(): Promise<DetectFn | null> {
+  const url = new URL('../detect/index.ts', import.meta.url);
+  if (!existsSync(url)) return null;
+  const mod = (await import(url.href)) as { detectEvents?: DetectFn };
+  return typeof mod.detectEvents === 'function' ? mod.detectEvents : null;
+}
 
 export interface DetectJob {
   runOnce(): Promise<number>;
   stop(): void;
 }
 
-export function startDetectJob(_storage: Storage, log: Logger, o: { everyMs: number }): DetectJob {
+export function startDetectJob(
+  storage: Storage,
+  log: Logger,
+  o: { everyMs: number; windowDays?: number; now?: () => Date; detect?: DetectFn | null },
+): DetectJob {
   let warned = false;
-  const runOnce = async () => {
-    if (!warned) {
-      warned = true;
-      log.info('disruption detection: the detector (collector/detect/) is not available yet');
+  let running = false;
+  const runOnce = async (): Promise<number> => {
+    if (running) return 0;
+    running = true;
+    try {
+      const detect = o.detect === undefined ? await loadDetector() : o.detect;
+      if (!detect) {
+        if (!warned) log.info('disruption detection: the detector (collector/detect/) is not available yet');
+        warned = true;
+        return 0;
+      }
+      const now = o.now?.() ?? new Date();
+      const until = Math.ceil(now.getTime() / HOUR) * HOUR;
+      const series = await detectorInput(storage, until - (o.windowDays ?? 14) * 24 * HOUR, until);
+      const events = detect({ now, bucket_ms: HOUR, series });
+      await storage.upsertEvents(events);
+      return events.length;
+    } catch (err) {
+      log.error({ err }, 'disruption detection failed');
+      return 0;
+    } finally {
+      running = false;
     }
-    return 0;
   };
   const timer = o.everyMs > 0 ? setInterval(() => void runOnce(), o.everyMs) : null;
   timer?.unref();
+  if (o.everyMs > 0) setTimeout(() => void runOnce(), 1000).unref();
   return {
     runOnce,
     stop() {

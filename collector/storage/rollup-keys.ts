@@ -46,31 +46,95 @@ export function currentVerdict(m: PreparedMeasurement): VerdictRecord | null {
   return m.verdicts.find((v) => v.source === m.current) ?? null;
 }
 
-/** Accumulates rollup deltas for one transaction, so each distinct row is written once. */
+export const STATUS_COLUMNS = ['ok', 'blocked', 'down', 'error', 'inconclusive'] as const;
+
+/** One rollup cell: counts per status; `input` is set for per-input cells. */
+export interface CellDelta {
+  bucket: number;
+  t: number;
+  d: RollupDims;
+  counts: Record<Status, number>;
+  /** new distinct probes in this cell (per-service cells only) */
+  probes: number;
+}
+
+export interface MethodDelta {
+  bucket: number;
+  t: number;
+  d: RollupDims;
+  method: string;
+  n: number;
+}
+
+/**
+ * Accumulates rollup changes for one transaction, so each row is written once: per-service cells
+ * (`groupCells`, what most timelines read), per-input cells, blocking methods for both, and the probes seen
+ * per service cell (`probes`, for distinct-probe counts).
+ */
 export class RollupDelta {
-  readonly counts = new Map<
-    string,
-    { bucket: number; t: number; d: RollupDims; status: string; method: string; n: number }
-  >();
-  readonly probes = new Map<string, { bucket: number; t: number; d: RollupDims; probe_id: string }>();
+  readonly groupCells = new Map<string, CellDelta>();
+  readonly inputCells = new Map<string, CellDelta>();
+  readonly groupMethods = new Map<string, MethodDelta>();
+  readonly inputMethods = new Map<string, MethodDelta>();
+  /** key: the group cell key + probe id */
+  readonly probes = new Map<string, { cell: string; probe_id: string }>();
+
+  private static cell(
+    map: Map<string, CellDelta>,
+    key: string,
+    bucket: number,
+    t: number,
+    d: RollupDims,
+  ): CellDelta {
+    let c = map.get(key);
+    if (!c) {
+      c = { bucket, t, d, counts: { ok: 0, blocked: 0, down: 0, error: 0, inconclusive: 0 }, probes: 0 };
+      map.set(key, c);
+    }
+    return c;
+  }
+
+  private static method(
+    map: Map<string, MethodDelta>,
+    key: string,
+    row: Omit<MethodDelta, 'n'>,
+    n: number,
+  ): void {
+    const m = map.get(key);
+    if (m) m.n += n;
+    else map.set(key, { ...row, n });
+  }
 
   add(
     startMs: number,
     d: RollupDims,
-    s: { status: string; method: string },
+    s: { status: Status; method: string },
     n: number,
     probeId?: string,
   ): void {
     for (const bucket of ROLLUP_BUCKETS) {
       const t = bucketStart(startMs, bucket);
-      const base = `${bucket}\u0000${t}\u0000${d.target_group}\u0000${d.probe_asn}\u0000${d.probe_cc}\u0000${d.input}\u0000${d.simulated}`;
-      const key = `${base}\u0000${s.status}\u0000${s.method}`;
-      const row = this.counts.get(key);
-      if (row) row.n += n;
-      else this.counts.set(key, { bucket, t, d, status: s.status, method: s.method, n });
+      const group = `${bucket}\u0000${t}\u0000${d.target_group}\u0000${d.probe_asn}\u0000${d.probe_cc}\u0000${d.simulated}`;
+      const input = `${group}\u0000${d.input}`;
+      RollupDelta.cell(this.groupCells, group, bucket, t, d).counts[s.status] += n;
+      RollupDelta.cell(this.inputCells, input, bucket, t, d).counts[s.status] += n;
+      if (s.method) {
+        RollupDelta.method(
+          this.groupMethods,
+          `${group}\u0000${s.method}`,
+          { bucket, t, d, method: s.method },
+          n,
+        );
+        RollupDelta.method(
+          this.inputMethods,
+          `${input}\u0000${s.method}`,
+          { bucket, t, d, method: s.method },
+          n,
+        );
+      }
       if (probeId !== undefined) {
-        const pk = `${base}\u0000${probeId}`;
-        if (!this.probes.has(pk)) this.probes.set(pk, { bucket, t, d, probe_id: probeId });
+        const pk = `${group}\u0000${probeId}`;
+        if (!this.probes.has(pk)) this.probes.set(pk, { cell: group, probe_id: probeId });
       }
     }
   }

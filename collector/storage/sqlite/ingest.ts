@@ -3,76 +3,7 @@ import type Database from 'better-sqlite3';
 import { currentVerdict, dimsOf, RollupDelta, statusKey } from '../rollup-keys.ts';
 import type { IngestItemStatus, IngestOutcome, PreparedBatch, VerdictRecord } from '../types.ts';
 import { KEY_SEQ_SPAN } from './migrations.ts';
-
-/**
- * Writes rollup deltas. Distinct-probe rows already known to exist (written by an earlier, committed
- * transaction) are skipped: most (bucket, series, probe) rows repeat all day. The cache only learns a row
- * once its transaction has committed (`committed()`); `rollbackTo` forgets rows of a rolled-back batch.
- */
-export function createRollupWriter(db: Database.Database) {
-  const upsertCount = db.prepare(
-    `INSERT INTO rollups (bucket, t, target_group, probe_asn, probe_cc, input, simulated, status, method, n)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT DO UPDATE SET n = n + excluded.n`,
-  );
-  const insertProbe = db.prepare(
-    `INSERT OR IGNORE INTO rollup_probes (bucket, t, target_group, probe_asn, probe_cc, input, simulated, probe_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const deleteEmpty = db.prepare('DELETE FROM rollups WHERE n = 0');
-  const known = new Set<string>();
-  let pending: string[] = [];
-  return {
-    write(delta: RollupDelta): void {
-      let negative = false;
-      for (const r of delta.counts.values()) {
-        if (r.n === 0) continue;
-        if (r.n < 0) negative = true;
-        const d = r.d;
-        upsertCount.run(
-          r.bucket,
-          r.t,
-          d.target_group,
-          d.probe_asn,
-          d.probe_cc,
-          d.input,
-          d.simulated,
-          r.status,
-          r.method,
-          r.n,
-        );
-      }
-      for (const [key, p] of delta.probes) {
-        if (known.has(key)) continue;
-        const d = p.d;
-        insertProbe.run(
-          p.bucket,
-          p.t,
-          d.target_group,
-          d.probe_asn,
-          d.probe_cc,
-          d.input,
-          d.simulated,
-          p.probe_id,
-        );
-        pending.push(key);
-      }
-      if (negative) deleteEmpty.run();
-    },
-    mark: () => pending.length,
-    rollbackTo(mark: number): void {
-      pending.length = mark;
-    },
-    committed(): void {
-      if (known.size > 1_000_000) known.clear();
-      for (const k of pending) known.add(k);
-      pending = [];
-    },
-    abandoned(): void {
-      pending = [];
-    },
-  };
-}
+import { createRollupWriter } from './rollup-writer.ts';
 
 export function createVerdictWriter(db: Database.Database) {
   const insert = db.prepare(

@@ -120,4 +120,65 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX event_notes_event ON event_notes (event_id, id);
   `,
+  // v2: one row per cell (bucket, service, network, …) with a column per status and its distinct-probe count,
+  // so a timeline reads one row per bucket and series; blocking methods in their own small tables; a per-input
+  // copy keyed service first (input timelines are always of one service). Distinct probes are tracked per
+  // service, network and bucket (a probe runs a service's inputs together).
+  `
+  CREATE TABLE rollups_v2 (
+    bucket INTEGER NOT NULL, t INTEGER NOT NULL, target_group TEXT NOT NULL, probe_asn TEXT NOT NULL,
+    probe_cc TEXT NOT NULL, simulated INTEGER NOT NULL,
+    ok INTEGER NOT NULL, blocked INTEGER NOT NULL, down INTEGER NOT NULL, error INTEGER NOT NULL,
+    inconclusive INTEGER NOT NULL, probes INTEGER NOT NULL,
+    PRIMARY KEY (bucket, t, target_group, probe_asn, probe_cc, simulated)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_methods (
+    bucket INTEGER NOT NULL, t INTEGER NOT NULL, target_group TEXT NOT NULL, probe_asn TEXT NOT NULL,
+    probe_cc TEXT NOT NULL, simulated INTEGER NOT NULL, method TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (bucket, t, target_group, probe_asn, probe_cc, simulated, method)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollups_input (
+    bucket INTEGER NOT NULL, target_group TEXT NOT NULL, t INTEGER NOT NULL, probe_asn TEXT NOT NULL,
+    probe_cc TEXT NOT NULL, input TEXT NOT NULL, simulated INTEGER NOT NULL,
+    ok INTEGER NOT NULL, blocked INTEGER NOT NULL, down INTEGER NOT NULL, error INTEGER NOT NULL,
+    inconclusive INTEGER NOT NULL,
+    PRIMARY KEY (bucket, target_group, t, probe_asn, probe_cc, input, simulated)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_input_methods (
+    bucket INTEGER NOT NULL, target_group TEXT NOT NULL, t INTEGER NOT NULL, probe_asn TEXT NOT NULL,
+    probe_cc TEXT NOT NULL, input TEXT NOT NULL, simulated INTEGER NOT NULL, method TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (bucket, target_group, t, probe_asn, probe_cc, input, simulated, method)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_probes_v2 (
+    bucket INTEGER NOT NULL, t INTEGER NOT NULL, target_group TEXT NOT NULL, probe_asn TEXT NOT NULL,
+    probe_cc TEXT NOT NULL, simulated INTEGER NOT NULL, probe_id TEXT NOT NULL,
+    PRIMARY KEY (bucket, t, target_group, probe_asn, probe_cc, simulated, probe_id)
+  ) WITHOUT ROWID;
+  INSERT INTO rollup_probes_v2
+    SELECT DISTINCT bucket, t, target_group, probe_asn, probe_cc, simulated, probe_id FROM rollup_probes;
+  INSERT INTO rollups_input
+    SELECT bucket, target_group, t, probe_asn, probe_cc, input, simulated,
+      sum(CASE status WHEN 'ok' THEN n ELSE 0 END), sum(CASE status WHEN 'blocked' THEN n ELSE 0 END),
+      sum(CASE status WHEN 'down' THEN n ELSE 0 END), sum(CASE status WHEN 'error' THEN n ELSE 0 END),
+      sum(CASE status WHEN 'inconclusive' THEN n ELSE 0 END)
+    FROM rollups GROUP BY bucket, target_group, t, probe_asn, probe_cc, input, simulated;
+  INSERT INTO rollup_input_methods
+    SELECT bucket, target_group, t, probe_asn, probe_cc, input, simulated, method, sum(n) FROM rollups
+    WHERE method <> '' GROUP BY bucket, target_group, t, probe_asn, probe_cc, input, simulated, method;
+  INSERT INTO rollups_v2
+    SELECT r.bucket, r.t, r.target_group, r.probe_asn, r.probe_cc, r.simulated, sum(r.ok), sum(r.blocked),
+      sum(r.down), sum(r.error), sum(r.inconclusive),
+      (SELECT count(*) FROM rollup_probes_v2 p WHERE p.bucket = r.bucket AND p.t = r.t
+        AND p.target_group = r.target_group AND p.probe_asn = r.probe_asn AND p.probe_cc = r.probe_cc
+        AND p.simulated = r.simulated)
+    FROM rollups_input r GROUP BY r.bucket, r.t, r.target_group, r.probe_asn, r.probe_cc, r.simulated;
+  INSERT INTO rollup_methods
+    SELECT bucket, t, target_group, probe_asn, probe_cc, simulated, method, sum(n) FROM rollup_input_methods
+    GROUP BY bucket, t, target_group, probe_asn, probe_cc, simulated, method;
+  DROP TABLE rollups;
+  DROP TABLE rollup_probes;
+  ALTER TABLE rollups_v2 RENAME TO rollups;
+  ALTER TABLE rollup_probes_v2 RENAME TO rollup_probes;
+  `,
 ];

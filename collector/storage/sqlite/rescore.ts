@@ -2,9 +2,10 @@
 import type Database from 'better-sqlite3';
 import { dimsOf, RollupDelta, statusKey } from '../rollup-keys.ts';
 import type { RawRow, VerdictRecord } from '../types.ts';
-import { createRollupWriter, createVerdictWriter } from './ingest.ts';
+import { createVerdictWriter } from './ingest.ts';
 import { keyAtOrAfter } from './keys.ts';
 import { verdictFromRow } from './reads.ts';
+import { createRollupWriter } from './rollup-writer.ts';
 
 type VerdictSql = Parameters<typeof verdictFromRow>[0];
 

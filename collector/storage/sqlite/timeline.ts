@@ -1,9 +1,13 @@
-/** Timeline from rollups only: the cost follows the buckets asked for, not the rows stored. */
+/**
+ * Timeline from rollups only: the cost follows the buckets asked for, not the rows stored. Series per
+ * service read `rollups`; per input (or filtered by input) read `rollups_input`. Distinct probes are kept
+ * per service, network and bucket (`rollups.probes`); a series over several networks adds them up (a
+ * probe that changed network inside one bucket counts once per network); an input series shows the
+ * probes that ran its service.
+ */
 import type Database from 'better-sqlite3';
 import { bucketStart } from '../rollup-keys.ts';
 import { BUCKET_SECONDS, type Status, type TimelineCell, type TimelineQuery } from '../types.ts';
-
-const STATUSES: Status[] = ['ok', 'blocked', 'down', 'error', 'inconclusive'];
 
 export function emptyCounts(): Record<Status, number> {
   return { ok: 0, blocked: 0, down: 0, error: 0, inconclusive: 0 };
@@ -22,11 +26,11 @@ export function createTimeline(db: Database.Database) {
 
   return (q: TimelineQuery): TimelineCell[] => {
     const bucket = BUCKET_SECONDS[q.bucket];
+    const perInput = q.group_by === 'input' || q.input !== undefined;
     const where = ['bucket = ?', 't >= ?', 't < ?'];
     const args: (string | number)[] = [bucket, bucketStart(q.since_ms, bucket), Math.ceil(q.until_ms / 1000)];
     const filters: [string, string | number | undefined][] = [
       ['target_group', q.target_group],
-      ['input', q.input],
       ['probe_asn', q.probe_asn],
       ['probe_cc', q.probe_cc],
       ['simulated', q.simulated === undefined ? undefined : q.simulated ? 1 : 0],
@@ -36,49 +40,92 @@ export function createTimeline(db: Database.Database) {
       where.push(`${col} = ?`);
       args.push(val);
     }
-    const keys = ['t', 'target_group'];
-    if (q.group_by === 'input') keys.push('input');
+    const probeWhere = where.join(' AND ');
+    const probeArgs = [...args];
+    if (q.input !== undefined) {
+      where.push('input = ?');
+      args.push(q.input);
+    }
+    // summed in SQL in primary-key order (no sort), so JS sees one row per bucket and series
+    const byInput = q.group_by === 'input';
+    const keys = perInput ? ['target_group', 't'] : ['t', 'target_group'];
     if (q.by_asn) keys.push('probe_asn');
-    const k = keys.join(', ');
-    const w = where.join(' AND ');
-    const counts = prepare(
-      `SELECT ${k}, status, method, sum(n) AS n, max(simulated) AS sim FROM rollups WHERE ${w}
-       GROUP BY ${k}, status, method`,
-    ).all(...args) as Record<string, string | number>[];
-    const probes = prepare(
-      `SELECT ${k}, count(DISTINCT probe_id) AS probes FROM rollup_probes WHERE ${w} GROUP BY ${k}`,
-    ).all(...args) as Record<string, string | number>[];
-
+    if (byInput) keys.push('input');
+    const group = keys.join(', ');
+    const cols = `t, target_group, ${byInput ? 'input' : "''"}, ${q.by_asn ? 'probe_asn' : "''"}`;
+    const cellRows = prepare(
+      `SELECT ${cols}, sum(ok), sum(blocked), sum(down), sum(error), sum(inconclusive), max(simulated),
+         ${perInput ? 'NULL' : 'sum(probes)'}
+       FROM ${perInput ? 'rollups_input' : 'rollups'} WHERE ${where.join(' AND ')} GROUP BY ${group}`,
+    )
+      .raw()
+      .all(...args) as [
+      number,
+      string,
+      string,
+      string,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number | null,
+    ][];
+    const methodRows = prepare(
+      `SELECT ${cols}, method, sum(n) FROM ${perInput ? 'rollup_input_methods' : 'rollup_methods'}
+       WHERE ${where.join(' AND ')} GROUP BY ${group}, method`,
+    )
+      .raw()
+      .all(...args) as [number, string, string, string, string, number][];
+    const probeGroup = `t, target_group${q.by_asn ? ', probe_asn' : ''}`;
+    // an input series shows the probes that ran its service (per-service cells hold them)
+    const probeRows = (
+      perInput
+        ? prepare(
+            `SELECT t, target_group, ${q.by_asn ? 'probe_asn' : "''"}, sum(probes) FROM rollups WHERE ${probeWhere}
+             GROUP BY ${probeGroup}`,
+          )
+            .raw()
+            .all(...probeArgs)
+        : []
+    ) as [number, string, string, number][];
+    const seriesKey = (t: number, group: string, asn: string) =>
+      q.by_asn ? `${t}\u0000${group}\u0000${asn}` : `${t}\u0000${group}`;
+    const probesBy = new Map<string, number>();
+    for (const [t, group, asn, n] of probeRows) {
+      const k = seriesKey(t, group, asn);
+      probesBy.set(k, (probesBy.get(k) ?? 0) + n);
+    }
     const cells = new Map<string, TimelineCell>();
-    const cellOf = (r: Record<string, string | number>): TimelineCell => {
-      const id = keys.map((key) => r[key]).join('\u0000');
+    for (const [t, group, input, asn, ok, blocked, down, error, inconclusive, sim, probes] of cellRows) {
+      const pk = seriesKey(t, group, asn);
+      const id = byInput ? `${pk}\u0000${input}` : pk;
       let c = cells.get(id);
       if (!c) {
         c = {
-          t_ms: (r.t as number) * 1000,
-          target_group: r.target_group as string,
+          t_ms: t * 1000,
+          target_group: group,
           counts: emptyCounts(),
           methods: {},
-          probes: 0,
+          probes: probes ?? probesBy.get(pk) ?? 0,
           simulated: false,
         };
-        if (q.group_by === 'input') c.input = r.input === '' ? null : (r.input as string);
-        if (q.by_asn) c.probe_asn = r.probe_asn as string;
+        if (byInput) c.input = input === '' ? null : input;
+        if (q.by_asn) c.probe_asn = asn;
         cells.set(id, c);
       }
-      return c;
-    };
-    for (const r of counts) {
-      const c = cellOf(r);
-      const n = r.n as number;
-      const status = r.status as Status;
-      if (STATUSES.includes(status)) c.counts[status] += n;
-      if (r.method) c.methods[r.method as string] = (c.methods[r.method as string] ?? 0) + n;
-      if (r.sim === 1) c.simulated = true;
+      c.counts.ok += ok;
+      c.counts.blocked += blocked;
+      c.counts.down += down;
+      c.counts.error += error;
+      c.counts.inconclusive += inconclusive;
+      if (sim === 1) c.simulated = true;
     }
-    for (const r of probes) {
-      const c = cells.get(keys.map((key) => r[key]).join('\u0000'));
-      if (c) c.probes = r.probes as number;
+    for (const [t, group, input, asn, method, n] of methodRows) {
+      const pk = seriesKey(t, group, asn);
+      const c = cells.get(byInput ? `${pk}\u0000${input}` : pk);
+      if (c) c.methods[method] = (c.methods[method] ?? 0) + n;
     }
     return [...cells.values()];
   };
