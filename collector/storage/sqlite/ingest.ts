@@ -101,7 +101,9 @@ export function createIngest(db: Database.Database): (batches: PreparedBatch[]) 
       }
       nextSeq.set(base, seq + 1);
       accepted++;
-      for (const v of m.verdicts) writeVerdict(id, v, v.source === m.current);
+      // only the current verdict gets a row: the probe's is in the raw measurement anyway
+      const current = currentVerdict(m);
+      if (current) writeVerdict(id, current, true);
       delta.add(m.start_ms, dimsOf(m), statusKey(currentVerdict(m)), 1, batch.probe_id);
       const ck = `${m.probe_asn}\u0000${m.probe_cc}`;
       const c = coverage.get(ck);

@@ -57,6 +57,16 @@ export function verdictFromRow(r: {
   };
 }
 
+/** `raabta.verdict` of a raw measurement, as a verdict record (null when the probe gave none). */
+export function probeVerdictOf(raw: Buffer): VerdictRecord | null {
+  const v = (
+    JSON.parse(raw.toString('utf8')) as { raabta?: { verdict?: Omit<VerdictRecord, 'source'> | null } }
+  ).raabta?.verdict;
+  if (!v) return null;
+  const { analysis_version, status, method, confidence, reason, evidence } = v;
+  return { source: 'probe', analysis_version, status, method, confidence, reason, evidence };
+}
+
 function summary(r: SummarySqlRow): MeasurementSummaryRow {
   return {
     uid: r.uid,
@@ -138,7 +148,13 @@ export function createReads(db: Database.Database) {
       const vs = (verdicts.all(r.id) as Parameters<typeof verdictFromRow>[0][]).map(
         (v) => verdictFromRow(v)!,
       );
-      return { summary: summary(r), raw: rawOf(r.batch_id, r.raw_offset, r.raw_length), verdicts: vs };
+      const raw = rawOf(r.batch_id, r.raw_offset, r.raw_length);
+      // the probe's verdict is part of the raw measurement; a row holds it only while it is the current one
+      if (!vs.some((v) => v.source === 'probe')) {
+        const pv = probeVerdictOf(raw);
+        if (pv) vs.push(pv);
+      }
+      return { summary: summary(r), raw, verdicts: vs };
     },
     summaries(uids: string[]): MeasurementSummaryRow[] {
       const out: MeasurementSummaryRow[] = [];

@@ -24,7 +24,7 @@ export function createRescore(
        v.status, v.method, v.confidence, v.reason, v.evidence
      FROM measurements m LEFT JOIN verdicts v ON v.measurement_id = m.id AND v.current = 1 WHERE m.id = ?`,
   );
-  const clearCurrent = db.prepare('UPDATE verdicts SET current = 0 WHERE measurement_id = ? AND current = 1');
+  const dropProbeRow = db.prepare("DELETE FROM verdicts WHERE measurement_id = ? AND source = 'probe'");
   const writeVerdict = createVerdictWriter(db);
   const rollups = createRollupWriter(db);
 
@@ -44,7 +44,7 @@ export function createRescore(
         | undefined;
       if (!r) continue;
       const old = verdictFromRow(r);
-      clearCurrent.run(key);
+      dropProbeRow.run(key);
       writeVerdict(key, { ...verdict, source: 'collector' }, true);
       const before = statusKey(old);
       const after = statusKey(verdict);
