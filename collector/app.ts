@@ -114,6 +114,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: trustProxySetting(o.trustProxy),
     bodyLimit: limits.jsonBodyBytes,
+    // a client that trickles its request is cut off (slow-loris); uploads of 8 MB fit easily
+    requestTimeout: 60_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
   const docs = new OpenApiCollector();

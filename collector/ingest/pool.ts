@@ -75,18 +75,23 @@ export function createPreparePool(size: number, onAnalysisError?: (msg: string) 
     for (const e of msg.analysis_errors) onAnalysisError?.(e);
     w.resolve(msg.result);
   };
-  for (let i = 0; i < size; i++) {
+  let closing = false;
+  /** A worker that dies (e.g. out of memory on a huge batch) fails its jobs and is replaced. */
+  const start = (i: number) => {
     const slot = spawn(onMessage);
-    slot.worker.on('error', (err) => {
+    slot.worker.once('exit', (code) => {
       for (const [id, w] of waiting) {
         if (w.slot === slot) {
           waiting.delete(id);
-          w.reject(err);
+          w.reject(new Error(`upload preparation worker exited (${code})`));
         }
       }
+      if (!closing) slots[i] = start(i);
     });
-    slots.push(slot);
-  }
+    slot.worker.on('error', (err) => onAnalysisError?.(`preparation worker failed: ${err.message}`));
+    return slot;
+  };
+  for (let i = 0; i < size; i++) slots.push(start(i));
   return {
     size,
     pending: () => waiting.size,
@@ -103,6 +108,7 @@ export function createPreparePool(size: number, onAnalysisError?: (msg: string) 
       });
     },
     async close() {
+      closing = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
   };
