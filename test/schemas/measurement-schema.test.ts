@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
+import { analyzeMeasurement } from '../../probe/analysis/index.ts';
 import { validateMeasurement } from '../../schemas/validate.ts';
 
 function readmeExample(): Record<string, unknown> {
@@ -12,6 +13,11 @@ function readmeExample(): Record<string, unknown> {
 test('the documented example is a valid measurement', (t) => {
   const r = validateMeasurement(readmeExample());
   t.true(r.ok, r.ok ? '' : r.error);
+});
+
+test('the documented example carries the verdict the analysis gives it', (t) => {
+  const m = readmeExample() as { raabta: { verdict: unknown } };
+  t.deepEqual(analyzeMeasurement(m as never), m.raabta.verdict);
 });
 
 test('a missing field is named in the error', (t) => {
