@@ -60,7 +60,7 @@ export function collectStatus(config: ProbeConfig, dataDir: string, now = Date.n
       collector_in_use: kvGet(outbox.db, 'last_good_collector') ?? config.collectors[0] ?? null,
       collectors: config.collectors,
       last_upload: lastAttempt ?? null,
-      last_upload_error: lastFailed && (!lastAttempt || lastAttempt.outcome !== 'ok') ? lastFailed : null,
+      last_upload_error: lastFailed && lastAttempt?.outcome !== 'ok' ? lastFailed : null,
       next_upload_after: Number(kvGet(outbox.db, 'upload_next_at') ?? 0) || null,
       bytes_today: bytesToday(outbox.db, now),
       daily_budget_mb: config.daily_bandwidth_mb,
