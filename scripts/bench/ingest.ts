@@ -1,0 +1,205 @@
+/**
+ * ingest: a collector in a child process (fresh SQLite file, default worker threads) and a load generator in
+ * another (signed gzip batches of 100 realistic measurements, several connections). Baseline in the same run:
+ * the raw better-sqlite3 insert rate of the same batches' rows (batch blob, measurement row, current verdict)
+ * into the same tables, prepared statements, one transaction per batch — the floor the collector's own work
+ * (HTTP, signature, gunzip, JSON, schema validation, re-analysis, rollups, coverage) is added to.
+ */
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createAnalyzer } from '../../collector/ingest/analyze.ts';
+import { prepareBatch } from '../../collector/ingest/prepare.ts';
+import { KEY_SEQ_SPAN } from '../../collector/storage/sqlite/migrations.ts';
+import { openDatabase } from '../../collector/storage/sqlite/open.ts';
+import type { PreparedBatch } from '../../collector/storage/types.ts';
+import { benchMeasurement, meanTemplateBytes } from './data.ts';
+import { rssSampler } from './machine.ts';
+import { BENCH_ROOT, cpuSeconds, runJsonChild, startCollector } from './procs.ts';
+import type { Benchmark, BenchOptions, BenchResult } from './types.ts';
+
+const PER_BATCH = 100;
+const BASELINE_KEY = generateKeyPairSync('ed25519').privateKey;
+
+/** The collector's prepared form of batch `b` (as its worker makes it), built outside any timing. */
+function preparedBatch(b: number, analyze: ReturnType<typeof createAnalyzer>): PreparedBatch {
+  const probeId = 'p_rawbaseline';
+  const ms = Array.from({ length: PER_BATCH }, (_, i) => benchMeasurement(b * PER_BATCH + i, { probeId }));
+  const body = gzipSync(Buffer.from(JSON.stringify({ probe_id: probeId, measurements: ms })));
+  const r = prepareBatch(
+    {
+      body,
+      encoding: 'gzip',
+      signature: sign(null, body, BASELINE_KEY),
+      probe_id: probeId,
+      caller_ips: ['127.0.0.1'],
+      received_ms: Date.now(),
+      max_decompressed_bytes: 64 * 2 ** 20,
+    },
+    analyze,
+    Date.now(),
+  );
+  if (!r.ok) throw new Error(`baseline batch ${b} did not prepare: ${r.code} ${r.message}`);
+  return r.batch;
+}
+
+/** Raw insert rate (rows/s): the same rows, same tables, prepared statements, one transaction per batch. */
+function rawInsertRate(dir: string, batches: number): { perS: number; seconds: number } {
+  const db = openDatabase({ path: join(dir, 'raw.db'), backgroundCheckpoints: false });
+  const insBatch = db.prepare(
+    'INSERT INTO raw_batches (probe_id, received_ms, gzip, signature) VALUES (?, ?, ?, ?)',
+  );
+  const insM = db.prepare(
+    `INSERT INTO measurements (id, uid, start_ms, batch_id, raw_offset, raw_length, probe_id, probe_asn, probe_cc,
+       network_name, test_name, input, target_group, simulated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insV = db.prepare(
+    `INSERT INTO verdicts (measurement_id, source, current, analysis_version, status, method, confidence, reason,
+       evidence) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)`,
+  );
+  const seq = new Map<number, number>();
+  const one = db.transaction((b: PreparedBatch) => {
+    const batchId = Number(insBatch.run(b.probe_id, b.received_ms, b.gzip, b.signature).lastInsertRowid);
+    for (const m of b.measurements) {
+      const base = Math.floor(m.start_ms / 1000) * KEY_SEQ_SPAN;
+      const s = seq.get(base) ?? 0;
+      seq.set(base, s + 1);
+      const id = base + s;
+      insM.run(
+        id,
+        m.uid,
+        m.start_ms,
+        batchId,
+        m.offset,
+        m.length,
+        b.probe_id,
+        m.probe_asn,
+        m.probe_cc,
+        m.network_name,
+        m.test_name,
+        m.input,
+        m.target_group,
+        m.simulated ? 1 : 0,
+      );
+      const v = m.verdicts.find((x) => x.source === m.current);
+      if (v)
+        insV.run(
+          id,
+          v.source,
+          v.analysis_version,
+          v.status,
+          v.method,
+          v.confidence,
+          v.reason,
+          JSON.stringify(v.evidence),
+        );
+    }
+  });
+  const analyze = createAnalyzer();
+  let ms = 0;
+  let rows = 0;
+  for (let b = 0; b < batches; b++) {
+    const batch = preparedBatch(b, analyze);
+    const t = performance.now();
+    one(batch);
+    ms += performance.now() - t;
+    rows += batch.measurements.length;
+  }
+  db.close();
+  return { perS: rows / (ms / 1000), seconds: ms / 1000 };
+}
+
+export const ingest: Benchmark = {
+  name: 'ingest',
+  description: 'signed gzip batches over HTTP from a separate load generator vs raw better-sqlite3 inserts',
+  async run(o: BenchOptions): Promise<BenchResult> {
+    const measurements = o.quick ? 10_000 : 200_000;
+    const concurrency = 8;
+    const probes = 20;
+    const dir = mkdtempSync(join(tmpdir(), 'raabta-bench-ingest-'));
+    try {
+      const collector = await startCollector(join(dir, 'collector.db'), [
+        '--uploads-per-minute',
+        '100000000',
+      ]);
+      const pid = collector.child.pid ?? 0;
+      const rss = rssSampler(pid, 100);
+      let cpu0 = 0;
+      let done: Record<string, unknown> | undefined;
+      let ready: Record<string, unknown> | undefined;
+      let collectorCpu = 0;
+      let peakRss = 0;
+      try {
+        await runJsonChild(
+          `${BENCH_ROOT}scripts/bench/ingest-loadgen.ts`,
+          [
+            '--url',
+            collector.url,
+            '--measurements',
+            String(measurements),
+            '--concurrency',
+            String(concurrency),
+            '--probes',
+            String(probes),
+            '--batch',
+            String(PER_BATCH),
+          ],
+          (v) => {
+            if (v.phase === 'ready') ready = v;
+            if (v.phase === 'start') cpu0 = cpuSeconds(pid);
+            if (v.phase === 'done') done = v;
+          },
+        );
+      } finally {
+        collectorCpu = cpuSeconds(pid) - cpu0;
+        peakRss = rss.stop();
+        await collector.stop();
+      }
+      if (!done || !ready) throw new Error('load generator reported no result');
+      const accepted = Number(done.accepted);
+      if (accepted !== Math.ceil(measurements / PER_BATCH) * PER_BATCH) {
+        throw new Error(`collector accepted ${accepted} of ${measurements} measurements`);
+      }
+      const perS = accepted / Number(done.seconds);
+      o.log(`HTTP: ${accepted} accepted in ${Number(done.seconds).toFixed(1)} s; raw baseline…`);
+      const raw = rawInsertRate(dir, Math.min(Math.ceil(measurements / PER_BATCH), o.quick ? 100 : 1000));
+      const ratio = perS / raw.perS;
+      return {
+        name: 'ingest',
+        parameters: {
+          measurements,
+          batch: PER_BATCH,
+          concurrency,
+          probes,
+          mean_measurement_bytes: meanTemplateBytes(),
+          gzip_mb: Math.round(Number(ready.gzip_bytes) / 1e5) / 10,
+          json_mb: Math.round(Number(ready.raw_bytes) / 1e5) / 10,
+          collector_workers: 'default',
+          baseline_measurements: Math.min(measurements, (o.quick ? 100 : 1000) * PER_BATCH),
+        },
+        figures: {
+          measurements_per_s: perS,
+          batch_p50_ms: Number(done.p50_ms),
+          batch_p99_ms: Number(done.p99_ms),
+          collector_peak_rss_mib: peakRss,
+          collector_cpu_us_per_measurement: (collectorCpu / accepted) * 1e6,
+        },
+        baseline: { raw_insert_rows_per_s: raw.perS },
+        ratio,
+        ratioLabel: 'ingest / raw insert (higher is better)',
+        targets: [
+          { label: '≥ 20,000 measurements/s', met: perS >= 20_000, value: perS, target: 20_000 },
+          { label: '≥ 40% of raw insert', met: ratio >= 0.4, value: ratio, target: 0.4 },
+        ],
+        notes: [
+          'collector and load generator share this machine’s cores; the raw baseline runs alone after it',
+          'raw baseline: batch blob + measurement row + current verdict per measurement, no rollups/coverage',
+        ],
+      };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
