@@ -1,5 +1,6 @@
 import { ingest } from './ingest.ts';
+import { timeline } from './timeline.ts';
 import type { Benchmark } from './types.ts';
 
 /** Every benchmark `npm run bench` knows, in the order they run. */
-export const benchmarks: Benchmark[] = [ingest];
+export const benchmarks: Benchmark[] = [ingest, timeline];
