@@ -13,6 +13,7 @@ const OPTIONS = {
   target: { type: 'string', multiple: true },
   collector: { type: 'string', multiple: true },
   resolver: { type: 'string' },
+  'system-resolver': { type: 'string' },
   ca: { type: 'string', multiple: true },
   allow: { type: 'string' },
   'data-dir': { type: 'string' },
@@ -69,6 +70,7 @@ export function parseProbeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   const collectors = splitList(v.collector);
   if (collectors) overrides.collectors = collectors;
   if (v.resolver !== undefined) overrides.resolver = v.resolver;
+  if (v['system-resolver'] !== undefined) overrides.system_resolver = v['system-resolver'];
   if (v.ca) overrides.ca_files = v.ca;
   const allow = v.allow ?? env.RAABTA_ALLOW;
   if (allow !== undefined) overrides.allow = allow;
@@ -105,8 +107,16 @@ function validate(c: ProbeConfig): void {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  if (c.resolver !== null && !/^(\[[0-9a-f:.]+\]|[0-9.]+|[0-9a-f:]+)(:\d{1,5})?$/i.test(c.resolver)) {
-    throw new UsageError(`--resolver "${c.resolver}" must be IP[:port] (e.g. 127.0.0.1:5353 or [::1]:53)`);
+  for (const [flag, value] of [
+    ['--resolver', c.resolver],
+    ['--system-resolver', c.system_resolver],
+  ] as const) {
+    if (value !== null && !/^(\[[0-9a-f:.]+\]|[0-9.]+|[0-9a-f:]+)(:\d{1,5})?$/i.test(value)) {
+      throw new UsageError(`${flag} "${value}" must be IP[:port] (e.g. 127.0.0.1:5353 or [::1]:53)`);
+    }
+  }
+  if (c.upload_retry_max_seconds < c.upload_retry_min_seconds) {
+    throw new UsageError('upload_retry_max_seconds must not be below upload_retry_min_seconds');
   }
   if (c.proxy !== null) {
     let u: URL | null = null;
@@ -134,7 +144,9 @@ Commands:
 
 Options:
   --collector URL      collector base URL; repeat or comma-separate: tried in order
-  --resolver IP[:port] DNS server to use besides the system resolver
+  --resolver IP[:port] DNS server queried directly, besides the system resolver
+  --system-resolver IP[:port]
+                       DNS server that stands in for the system resolver (tests; broken resolv.conf)
   --ca FILE            extra trusted CA certificate (PEM) for TLS
   --allow CIDR,…       destination allow-list (env RAABTA_ALLOW; default "public")
   --data-dir DIR       outbox, keys, check-in cache (default $XDG_DATA_HOME/raabta)

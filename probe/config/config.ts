@@ -1,6 +1,6 @@
 /**
  * The probe's configuration file (JSON, default `$XDG_CONFIG_HOME/raabta/probe.json`). Every key is optional;
- * command-line options override the file. Documented key by key in probe/config/README.md.
+ * command-line options override the file. Documented key by key in probe/README.md ("Configuration").
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { type Static, Type } from '@sinclair/typebox';
@@ -11,6 +11,7 @@ export const ConfigFile = Type.Object(
   {
     collectors: Type.Optional(Type.Array(Str, { description: 'collector base URLs, tried in order' })),
     resolver: Type.Optional(Type.Union([Str, Type.Null()])),
+    system_resolver: Type.Optional(Type.Union([Str, Type.Null()])),
     ca_files: Type.Optional(Type.Array(Str)),
     allow: Type.Optional(Str),
     proxy: Type.Optional(Type.Union([Str, Type.Null()])),
@@ -18,6 +19,8 @@ export const ConfigFile = Type.Object(
     schedule: Type.Optional(Type.Record(Str, Type.Union([Str, Type.Null()]))),
     jitter_max_seconds: Type.Optional(Type.Integer({ minimum: 0 })),
     upload_schedule: Type.Optional(Str),
+    upload_retry_min_seconds: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    upload_retry_max_seconds: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     risky_categories: Type.Optional(Type.Array(Str)),
     enabled_risky_categories: Type.Optional(Type.Array(Str)),
     vpn_policy: Type.Optional(Type.Union([Type.Literal('annotate'), Type.Literal('skip')])),
@@ -52,6 +55,11 @@ export const DEFAULT_SCHEDULE: Record<string, string> = {
 export interface ProbeConfig {
   collectors: string[];
   resolver: string | null;
+  /**
+   * IP[:port] of a DNS server that stands in for the system resolver (getaddrinfo is replaced by a UDP query
+   * to it); null = the machine's resolver. For tests and machines whose resolv.conf is unusable.
+   */
+  system_resolver: string | null;
   ca_files: string[];
   allow: string;
   proxy: string | null;
@@ -60,6 +68,9 @@ export interface ProbeConfig {
   schedule: Record<string, string>;
   jitter_max_seconds: number;
   upload_schedule: string;
+  /** backoff after a failed upload round: min·2ⁿ⁻¹ seconds, capped at max, times 0.5–1.5 */
+  upload_retry_min_seconds: number;
+  upload_retry_max_seconds: number;
   risky_categories: string[];
   enabled_risky_categories: string[];
   vpn_policy: 'annotate' | 'skip';
@@ -77,6 +88,7 @@ export interface ProbeConfig {
 export const DEFAULTS: ProbeConfig = {
   collectors: [],
   resolver: null,
+  system_resolver: null,
   ca_files: [],
   allow: 'public',
   proxy: null,
@@ -84,6 +96,8 @@ export const DEFAULTS: ProbeConfig = {
   schedule: DEFAULT_SCHEDULE,
   jitter_max_seconds: 600,
   upload_schedule: '*/5 * * * *',
+  upload_retry_min_seconds: 30,
+  upload_retry_max_seconds: 1800,
   risky_categories: DEFAULT_RISKY,
   enabled_risky_categories: [],
   vpn_policy: 'annotate',

@@ -19,7 +19,7 @@ import { Outbox } from '../outbox/outbox.ts';
 import { detectVpn, type VpnStatus } from '../privacy/vpn.ts';
 import { redactUrl } from '../upload/collector-url.ts';
 import { createHttpClient, type HttpClient } from '../upload/http-client.ts';
-import { parseHostPort } from '../upload/resolve.ts';
+import { parseHostPort, queryResolver } from '../upload/resolve.ts';
 import { Uploader } from '../upload/uploader.ts';
 
 export interface Runtime {
@@ -51,6 +51,20 @@ function proxyAllow(proxy: string | null): string | null {
   return isIP(host) === 6 ? `${host}/128` : `${host}/32`;
 }
 
+/**
+ * `system_resolver`: the dialer's "system" lookups go to that server (a guarded UDP query) instead of the
+ * machine's getaddrinfo, and the guard checks that server, not /etc/resolv.conf.
+ */
+export function withSystemResolver(dialer: Dialer, server: string | null, timeoutMs: number): Dialer {
+  if (!server) return dialer;
+  const { host } = parseHostPort(server, 53);
+  return {
+    ...dialer,
+    systemResolvers: () => [host],
+    lookupSystem: (hostname) => queryResolver(dialer, server, hostname, timeoutMs),
+  };
+}
+
 export interface RuntimeOptions {
   dataDir: string;
   log?: Logger;
@@ -61,14 +75,18 @@ export async function createRuntime(config: ProbeConfig, o: RuntimeOptions): Pro
   const paths = dataPaths(o.dataDir);
   const log = o.log ?? makeLogger(config.log_level);
   const extraCaPem = config.ca_files.map((f) => readFileSync(f, 'utf8'));
-  const dialer = createDialer({
-    guard: createGuard(config.allow),
-    extraCaPem,
-    defaultTimeoutMs: config.step_timeout_ms,
-  });
+  const dialer = withSystemResolver(
+    createDialer({ guard: createGuard(config.allow), extraCaPem, defaultTimeoutMs: config.step_timeout_ms }),
+    config.system_resolver,
+    config.step_timeout_ms,
+  );
   const proxyRange = proxyAllow(config.proxy);
   const uploadDialer = proxyRange
-    ? createDialer({ guard: createGuard(`${config.allow},${proxyRange}`), extraCaPem })
+    ? withSystemResolver(
+        createDialer({ guard: createGuard(`${config.allow},${proxyRange}`), extraCaPem }),
+        config.system_resolver,
+        config.step_timeout_ms,
+      )
     : dialer;
   const identity = Identity.load(paths.privateKey, paths.identity);
   const outbox = new Outbox(paths.outbox, { maxBytes: config.outbox_max_mb * 1024 * 1024, log });
@@ -86,6 +104,10 @@ export async function createRuntime(config: ProbeConfig, o: RuntimeOptions): Pro
     batchSize: config.batch_size,
     via: config.proxy ? redactUrl(config.proxy) : null,
     probeIps,
+    backoff: {
+      baseMs: config.upload_retry_min_seconds * 1000,
+      capMs: config.upload_retry_max_seconds * 1000,
+    },
   });
   const currentCollector = () => kvGet(outbox.db, 'last_good_collector') ?? config.collectors[0] ?? null;
   const resolverIp = config.resolver ? parseHostPort(config.resolver, 53).host : null;

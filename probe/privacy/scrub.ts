@@ -25,10 +25,22 @@ function forms(ip: string): string[] {
   return [...out];
 }
 
+/**
+ * Loopback and unspecified addresses identify nobody (a collector on the same machine sees 127.0.0.1), and
+ * 127.0.0.1 is the format's own `probe_ip` placeholder: scrubbing them would only destroy loopback targets'
+ * data. The collector's second-line scrub leaves 127.0.0.1 alone for the same reason.
+ */
+export function identifiesProbe(ip: string): boolean {
+  const v4 = ip.replace(/^::ffff:/i, '');
+  if (isIP(v4) === 4) return !v4.startsWith('127.') && v4 !== '0.0.0.0';
+  if (isIP(ip) === 6) return !/^(::1?|0*:(0*:)*0*1?)$/i.test(ip);
+  return false;
+}
+
 /** A function replacing every whole occurrence of any of `ips` in a string. */
 export function ipScrubber(ips: string[]): (s: string) => string {
   const alternatives: string[] = [];
-  for (const ip of ips.filter((i) => isIP(i.replace(/^::ffff:/i, '')) || isIP(i))) {
+  for (const ip of ips.filter(identifiesProbe)) {
     for (const f of forms(ip)) {
       alternatives.push(
         isIP(f) === 4

@@ -12,7 +12,7 @@ import { type AttemptOutcome, recordAttempt } from '../outbox/attempts.ts';
 import { kvGet, kvSet } from '../outbox/db.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import { scrubMeasurement } from '../privacy/scrub.ts';
-import { UploadBackoff } from './backoff.ts';
+import { type BackoffPolicy, DEFAULT_BACKOFF, UploadBackoff } from './backoff.ts';
 import { buildBatch, sendBatch } from './batch.ts';
 import { CollectorHttpError, redactUrl } from './collector-url.ts';
 import type { HttpClient } from './http-client.ts';
@@ -28,6 +28,8 @@ export interface UploaderOptions {
   via?: string | null;
   /** the probe's public IPs (from check-in): scrubbed again right before upload */
   probeIps?: () => string[];
+  /** delays between failed automatic rounds (default 30 s doubling to 30 min) */
+  backoff?: BackoffPolicy;
 }
 
 export interface UploadSummary {
@@ -42,7 +44,7 @@ export interface UploadSummary {
 export class Uploader {
   readonly backoff: UploadBackoff;
   constructor(private readonly o: UploaderOptions) {
-    this.backoff = new UploadBackoff(o.outbox.db);
+    this.backoff = new UploadBackoff(o.outbox.db, o.backoff ?? DEFAULT_BACKOFF);
   }
 
   /** Collectors in the order to try: the last one that worked first, then the configured order. */
