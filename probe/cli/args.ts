@@ -72,7 +72,7 @@ export function parseProbeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   if (v.resolver !== undefined) overrides.resolver = v.resolver;
   if (v['system-resolver'] !== undefined) overrides.system_resolver = v['system-resolver'];
   if (v.ca) overrides.ca_files = v.ca;
-  const allow = v.allow ?? env.RAABTA_ALLOW;
+  const allow = v.allow ?? (env.RAABTA_ALLOW || undefined);
   if (allow !== undefined) overrides.allow = allow;
   if (v.proxy !== undefined) overrides.proxy = v.proxy;
   if (v['no-upload']) overrides.upload = false;

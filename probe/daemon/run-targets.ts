@@ -60,7 +60,13 @@ export async function runTargets(rt: Runtime, targets: Target[], o: RunOptions):
   const annotations: Record<string, string> = { platform: `${process.platform}-${process.arch}` };
   if (vpn.detected) annotations.vpn_detected = 'true';
   const testStartTime = new Date();
-  const reportId = `${ooniTime(testStartTime).replace(/\D/g, '')}_${o.suite}_${randomBytes(6).toString('hex')}`;
+  // the suite may be a path to one's own JSON file: report ids allow only [A-Za-z0-9._-]
+  const suiteLabel =
+    o.suite
+      .replace(/^.*\//, '')
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .slice(0, 64) || 'suite';
+  const reportId = `${ooniTime(testStartTime).replace(/\D/g, '')}_${suiteLabel}_${randomBytes(6).toString('hex')}`;
   const limit = pLimit(rt.config.concurrency);
   let done = 0;
   const one = async (target: Target) => {

@@ -120,7 +120,13 @@ export function spawnProbe(args: string[], o: { ns?: string; env?: NodeJS.Proces
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     // no config file from the machine running the tests: XDG dirs point nowhere real
-    env: { ...process.env, XDG_CONFIG_HOME: '/nonexistent-raabta-test', RAABTA_ALLOW: '', ...o.env },
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: '/nonexistent-raabta-test',
+      RAABTA_ALLOW: undefined,
+      RAABTA_DATA_DIR: undefined,
+      ...o.env,
+    },
   });
   let stdout = '';
   let stderr = '';
@@ -170,7 +176,8 @@ export async function startLoopbackTarget(): Promise<LoopbackTarget> {
   } as LoopbackTarget;
   const https = createHttpsServer({ cert: leaf.certPem, key: leaf.keyPem }, (req, res) => {
     t.hits++;
-    if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(t.page);
+    if (req.url === '/' || req.url?.startsWith('/?'))
+      res.writeHead(200, { 'content-type': 'text/html' }).end(t.page);
     else res.writeHead(404).end('not here');
   });
   await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
@@ -325,3 +332,6 @@ export async function startHoldingRelay(targetPort: number): Promise<HoldingRela
     },
   };
 }
+
+/** Every default suite off, so a test's daemon runs only what it schedules itself. */
+export const NO_DEFAULT_SUITES = { x: null, whatsapp: null, vpn: null, news: null, dns: null };
