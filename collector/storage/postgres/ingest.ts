@@ -1,0 +1,221 @@
+/**
+ * The ingest transaction. Batches that arrived together share one transaction (one commit, one WAL flush);
+ * each runs in its own savepoint, so a failing batch is rolled back alone. Per batch: the batch row, then
+ * all its new measurements and their current verdicts in one statement (`ON CONFLICT DO NOTHING`: a uid
+ * stored by anyone — this process or another collector, committed or committing — is a duplicate; the
+ * unique index makes a concurrent insert of the same uid wait for the other transaction and then skip).
+ * The rollups and coverage of every batch that succeeded are written last, once, in key order (rollups.ts),
+ * so two collectors' transactions lock shared rollup rows in the same order. A deadlock between two
+ * collectors sending overlapping batches in different orders aborts one transaction: it is retried whole.
+ */
+
+import type pg from 'pg';
+import { currentVerdict, dimsOf, RollupDelta, statusKey } from '../rollup-keys.ts';
+import type { IngestItemStatus, IngestOutcome, PreparedBatch, PreparedMeasurement } from '../types.ts';
+import { isRetryable, type Tx, transaction } from './pool.ts';
+import { type KnownProbeRows, writeRollups } from './rollups.ts';
+
+export const KEY_SEQ_SPAN = 2 ** 21;
+
+const INSERT_MEASUREMENTS = `
+  WITH src AS (
+    SELECT * FROM unnest($3::text[], $4::bigint[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[],
+      $10::text[], $11::text[], $12::text[], $13::smallint[]) WITH ORDINALITY
+      AS s(uid, start_ms, raw_offset, raw_length, probe_asn, probe_cc, network_name, test_name, input,
+        target_group, simulated, ord)
+  ), ins AS (
+    INSERT INTO measurements (id, uid, start_ms, batch_id, raw_offset, raw_length, probe_id, probe_asn, probe_cc,
+      network_name, test_name, input, target_group, simulated)
+    SELECT (s.start_ms / 1000) * ${KEY_SEQ_SPAN} + nextval('measurement_seq') % ${KEY_SEQ_SPAN}, s.uid, s.start_ms,
+      $1, s.raw_offset, s.raw_length, $2, s.probe_asn, s.probe_cc, s.network_name, s.test_name, s.input,
+      s.target_group, s.simulated
+    FROM src s ORDER BY s.ord
+    ON CONFLICT DO NOTHING
+    RETURNING id, uid
+  ), v AS (
+    INSERT INTO verdicts (measurement_id, source, current, analysis_version, status, method, confidence, reason,
+      evidence)
+    SELECT ins.id, x.source, 1, x.analysis_version, x.status, x.method, x.confidence, x.reason, x.evidence
+    FROM ins JOIN unnest($14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::float8[], $20::text[],
+      $21::text[]) AS x(uid, source, analysis_version, status, method, confidence, reason, evidence)
+      ON x.uid = ins.uid
+  )
+  SELECT id, uid FROM ins`;
+
+async function insertMeasurements(
+  c: Tx,
+  batchId: number,
+  probeId: string,
+  ms: PreparedMeasurement[],
+): Promise<Map<string, number>> {
+  const cols: unknown[][] = Array.from({ length: 11 }, () => []);
+  const vcols: unknown[][] = Array.from({ length: 8 }, () => []);
+  for (const m of ms) {
+    [
+      m.uid,
+      m.start_ms,
+      m.offset,
+      m.length,
+      m.probe_asn,
+      m.probe_cc,
+      m.network_name,
+      m.test_name,
+      m.input,
+      m.target_group,
+      m.simulated ? 1 : 0,
+    ].forEach((v, i) => {
+      cols[i].push(v);
+    });
+    const v = currentVerdict(m);
+    if (v) {
+      [
+        m.uid,
+        v.source,
+        v.analysis_version,
+        v.status,
+        v.method,
+        v.confidence,
+        v.reason,
+        JSON.stringify(v.evidence),
+      ].forEach((x, i) => {
+        vcols[i].push(x);
+      });
+    }
+  }
+  const r = await c.query(INSERT_MEASUREMENTS, [batchId, probeId, ...cols, ...vcols]);
+  return new Map(r.rows.map((x) => [x.uid as string, x.id as number]));
+}
+
+interface BatchResult {
+  statuses: IngestItemStatus[];
+  accepted: PreparedMeasurement[];
+}
+
+async function ingestOne(c: Tx, batch: PreparedBatch): Promise<BatchResult> {
+  const statuses: IngestItemStatus[] = [];
+  const seen = new Set<string>();
+  const fresh: PreparedMeasurement[] = [];
+  for (const m of batch.measurements) {
+    if (seen.has(m.uid)) statuses.push('duplicate');
+    else {
+      seen.add(m.uid);
+      fresh.push(m);
+      statuses.push('accepted');
+    }
+  }
+  const b = await c.query(
+    'INSERT INTO raw_batches (probe_id, received_ms, gzip, signature) VALUES ($1, $2, $3, $4) RETURNING id',
+    [
+      batch.probe_id,
+      batch.received_ms,
+      Buffer.from(batch.gzip),
+      batch.signature ? Buffer.from(batch.signature) : null,
+    ],
+  );
+  const batchId = b.rows[0].id as number;
+  const stored = new Map<string, number>();
+  let todo = fresh;
+  for (let attempt = 0; todo.length; attempt++) {
+    for (const [uid, id] of await insertMeasurements(c, batchId, batch.probe_id, todo)) stored.set(uid, id);
+    const missing = todo.filter((m) => !stored.has(m.uid));
+    if (!missing.length) break;
+    // not inserted: its uid is already stored (a duplicate), or — rarely — its key collided with another
+    // measurement of the same second (sequence numbers wrap every 2^21): that one gets a new key
+    const dup = await c.query('SELECT uid FROM measurements WHERE uid = ANY($1)', [
+      missing.map((m) => m.uid),
+    ]);
+    const dups = new Set(dup.rows.map((x) => x.uid as string));
+    todo = missing.filter((m) => !dups.has(m.uid));
+    if (attempt >= 10 && todo.length) throw new Error('could not allocate measurement keys');
+  }
+  const accepted: PreparedMeasurement[] = [];
+  let i = 0;
+  const seenAgain = new Set<string>();
+  for (const m of batch.measurements) {
+    if (statuses[i] === 'accepted' && !seenAgain.has(m.uid)) {
+      seenAgain.add(m.uid);
+      if (stored.has(m.uid)) accepted.push(m);
+      else statuses[i] = 'duplicate';
+    }
+    i++;
+  }
+  if (!accepted.length) await c.query('DELETE FROM raw_batches WHERE id = $1', [batchId]);
+  return { statuses, accepted };
+}
+
+async function writeCoverage(c: Tx, batches: { probe_id: string; accepted: PreparedMeasurement[] }[]) {
+  const cov = new Map<
+    string,
+    { asn: string; cc: string; probe: string; name: string | null; n: number; last: number }
+  >();
+  for (const b of batches) {
+    for (const m of b.accepted) {
+      const k = `${m.probe_asn}\u0000${m.probe_cc}\u0000${b.probe_id}`;
+      const x = cov.get(k);
+      if (x) {
+        x.n++;
+        x.last = Math.max(x.last, m.start_ms);
+        x.name = m.network_name ?? x.name;
+      } else
+        cov.set(k, {
+          asn: m.probe_asn,
+          cc: m.probe_cc,
+          probe: b.probe_id,
+          name: m.network_name,
+          n: 1,
+          last: m.start_ms,
+        });
+    }
+  }
+  if (!cov.size) return;
+  const rows = [...cov.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
+  await c.query(
+    `INSERT INTO coverage AS c (probe_asn, probe_cc, probe_id, network_name, measurements, last_seen_ms)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
+     ON CONFLICT (probe_asn, probe_cc, probe_id) DO UPDATE SET measurements = c.measurements + excluded.measurements,
+       network_name = coalesce(excluded.network_name, c.network_name),
+       last_seen_ms = greatest(c.last_seen_ms, excluded.last_seen_ms)`,
+    [
+      rows.map((r) => r.asn),
+      rows.map((r) => r.cc),
+      rows.map((r) => r.probe),
+      rows.map((r) => r.name),
+      rows.map((r) => r.n),
+      rows.map((r) => r.last),
+    ],
+  );
+}
+
+export function createIngest(pool: pg.Pool, known: KnownProbeRows) {
+  return async (batches: PreparedBatch[]): Promise<IngestOutcome[]> => {
+    let written: string[] = [];
+    const out = await transaction(pool, async (c) => {
+      const results: IngestOutcome[] = [];
+      const good: { probe_id: string; accepted: PreparedMeasurement[] }[] = [];
+      for (const [i, batch] of batches.entries()) {
+        await c.query(`SAVEPOINT b${i}`);
+        try {
+          const r = await ingestOne(c, batch);
+          await c.query(`RELEASE SAVEPOINT b${i}`);
+          results.push({ statuses: r.statuses });
+          good.push({ probe_id: batch.probe_id, accepted: r.accepted });
+        } catch (err) {
+          // a deadlock with another collector: every lock of this transaction goes, and it starts again
+          if (isRetryable(err)) throw err;
+          await c.query(`ROLLBACK TO SAVEPOINT b${i}`);
+          results.push({ error: (err as Error).message });
+        }
+      }
+      const delta = new RollupDelta();
+      for (const b of good) {
+        for (const m of b.accepted)
+          delta.add(m.start_ms, dimsOf(m), statusKey(currentVerdict(m)), 1, b.probe_id);
+      }
+      written = await writeRollups(c, delta, known);
+      await writeCoverage(c, good);
+      return results;
+    });
+    known.addAll(written);
+    return out;
+  };
+}

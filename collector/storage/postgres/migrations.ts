@@ -1,0 +1,180 @@
+/**
+ * PostgreSQL schema migrations, applied in order at open, one transaction each (DDL is transactional here),
+ * under a session advisory lock so collectors starting together never race. `raabta_schema` records the
+ * versions applied. Never edit a released migration: append a new one.
+ *
+ * The tables mirror the SQLite layout (collector/storage/sqlite/migrations.ts, version 2) so the copy tool
+ * (copy.ts) moves rows between the engines column for column. Differences: `raw_batches.id` is a bigserial;
+ * measurement keys take their sequence number from `measurement_seq` (several writers at once) instead of
+ * max(id) + 1; event lists are jsonb.
+ */
+import type pg from 'pg';
+
+/** `pg_advisory_lock` keys (one 64-bit space per database). */
+export const LOCK_MIGRATIONS = 0x5261_6162_0001n;
+export const LOCK_EVENTS = 0x5261_6162_0002n;
+
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE probes (
+    probe_id text PRIMARY KEY,
+    public_key bytea NOT NULL UNIQUE,
+    software_name text NOT NULL,
+    software_version text NOT NULL,
+    platform text,
+    created_ms bigint NOT NULL
+  );
+  CREATE TABLE raw_batches (
+    id bigserial PRIMARY KEY,
+    probe_id text NOT NULL,
+    received_ms bigint NOT NULL,
+    gzip bytea NOT NULL,
+    signature bytea
+  );
+  -- already gzip: TOAST compression would only cost CPU
+  ALTER TABLE raw_batches ALTER COLUMN gzip SET STORAGE EXTERNAL;
+  CREATE SEQUENCE measurement_seq;
+  -- id = start second * 2^21 + (measurement_seq mod 2^21): time-ordered, unique (a collision is retried)
+  CREATE TABLE measurements (
+    id bigint PRIMARY KEY,
+    uid text NOT NULL UNIQUE,
+    start_ms bigint NOT NULL,
+    batch_id bigint NOT NULL,
+    raw_offset integer NOT NULL,
+    raw_length integer NOT NULL,
+    probe_id text NOT NULL,
+    probe_asn text NOT NULL,
+    probe_cc text NOT NULL,
+    network_name text,
+    test_name text NOT NULL,
+    input text,
+    target_group text NOT NULL,
+    simulated smallint NOT NULL
+  );
+  CREATE INDEX measurements_group ON measurements (target_group, id);
+  CREATE INDEX measurements_asn ON measurements (probe_asn, id);
+  CREATE INDEX measurements_input ON measurements (input, id);
+  CREATE TABLE verdicts (
+    measurement_id bigint NOT NULL,
+    source text NOT NULL CHECK (source IN ('probe', 'collector')),
+    current smallint NOT NULL,
+    analysis_version text NOT NULL,
+    status text NOT NULL,
+    method text,
+    confidence double precision NOT NULL,
+    reason text NOT NULL,
+    evidence text NOT NULL,
+    PRIMARY KEY (measurement_id, source)
+  );
+  CREATE TABLE rollups (
+    bucket integer NOT NULL, t bigint NOT NULL, target_group text NOT NULL, probe_asn text NOT NULL,
+    probe_cc text NOT NULL, simulated smallint NOT NULL,
+    ok integer NOT NULL, blocked integer NOT NULL, down integer NOT NULL, error integer NOT NULL,
+    inconclusive integer NOT NULL, probes integer NOT NULL,
+    PRIMARY KEY (bucket, t, target_group, probe_asn, probe_cc, simulated)
+  );
+  CREATE TABLE rollup_methods (
+    bucket integer NOT NULL, t bigint NOT NULL, target_group text NOT NULL, probe_asn text NOT NULL,
+    probe_cc text NOT NULL, simulated smallint NOT NULL, method text NOT NULL, n integer NOT NULL,
+    PRIMARY KEY (bucket, t, target_group, probe_asn, probe_cc, simulated, method)
+  );
+  CREATE TABLE rollups_input (
+    bucket integer NOT NULL, target_group text NOT NULL, t bigint NOT NULL, probe_asn text NOT NULL,
+    probe_cc text NOT NULL, input text NOT NULL, simulated smallint NOT NULL,
+    ok integer NOT NULL, blocked integer NOT NULL, down integer NOT NULL, error integer NOT NULL,
+    inconclusive integer NOT NULL,
+    PRIMARY KEY (bucket, target_group, t, probe_asn, probe_cc, input, simulated)
+  );
+  CREATE TABLE rollup_input_methods (
+    bucket integer NOT NULL, target_group text NOT NULL, t bigint NOT NULL, probe_asn text NOT NULL,
+    probe_cc text NOT NULL, input text NOT NULL, simulated smallint NOT NULL, method text NOT NULL,
+    n integer NOT NULL,
+    PRIMARY KEY (bucket, target_group, t, probe_asn, probe_cc, input, simulated, method)
+  );
+  CREATE TABLE rollup_probes (
+    bucket integer NOT NULL, t bigint NOT NULL, target_group text NOT NULL, probe_asn text NOT NULL,
+    probe_cc text NOT NULL, simulated smallint NOT NULL, probe_id text NOT NULL,
+    PRIMARY KEY (bucket, t, target_group, probe_asn, probe_cc, simulated, probe_id)
+  );
+  CREATE TABLE coverage (
+    probe_asn text NOT NULL,
+    probe_cc text NOT NULL,
+    probe_id text NOT NULL,
+    network_name text,
+    measurements bigint NOT NULL,
+    last_seen_ms bigint NOT NULL,
+    PRIMARY KEY (probe_asn, probe_cc, probe_id)
+  );
+  CREATE TABLE events (
+    id text PRIMARY KEY,
+    key text NOT NULL UNIQUE,
+    title text NOT NULL,
+    title_locked smallint NOT NULL DEFAULT 0,
+    target_group text NOT NULL,
+    cc text NOT NULL,
+    asns jsonb NOT NULL,
+    methods jsonb NOT NULL,
+    start_ms bigint NOT NULL,
+    end_ms bigint,
+    severity text NOT NULL,
+    peak_share double precision NOT NULL,
+    probes integer NOT NULL,
+    status text NOT NULL,
+    simulated smallint NOT NULL,
+    evidence jsonb NOT NULL
+  );
+  CREATE INDEX events_start ON events (start_ms);
+  CREATE TABLE event_notes (
+    id bigserial PRIMARY KEY,
+    event_id text NOT NULL,
+    at_ms bigint NOT NULL,
+    text text NOT NULL
+  );
+  CREATE INDEX event_notes_event ON event_notes (event_id, id);
+  `,
+];
+
+export async function schemaVersion(c: pg.ClientBase): Promise<number> {
+  const exists = await c.query("SELECT to_regclass('raabta_schema') IS NOT NULL AS e");
+  if (!exists.rows[0].e) return 0;
+  const r = await c.query('SELECT coalesce(max(version), 0)::int AS v FROM raabta_schema');
+  return r.rows[0].v as number;
+}
+
+/** Applies the missing migrations; returns how many ran. Safe to run from several processes at once. */
+export async function migrate(pool: pg.Pool, migrations = MIGRATIONS): Promise<number> {
+  const c = await pool.connect();
+  try {
+    await c.query('SELECT pg_advisory_lock($1)', [LOCK_MIGRATIONS.toString()]);
+    try {
+      await c.query(
+        'CREATE TABLE IF NOT EXISTS raabta_schema (version integer PRIMARY KEY, applied_ms bigint NOT NULL)',
+      );
+      const current = await schemaVersion(c);
+      if (current > migrations.length) {
+        throw new Error(
+          `database schema version ${current} is newer than this collector knows (${migrations.length}): upgrade`,
+        );
+      }
+      for (let v = current; v < migrations.length; v++) {
+        await c.query('BEGIN');
+        try {
+          await c.query(migrations[v]);
+          await c.query('INSERT INTO raabta_schema (version, applied_ms) VALUES ($1, $2)', [
+            v + 1,
+            Date.now(),
+          ]);
+          await c.query('COMMIT');
+        } catch (err) {
+          await c.query('ROLLBACK');
+          throw new Error(`migration ${v + 1} failed: ${(err as Error).message}`);
+        }
+      }
+      return migrations.length - current;
+    } finally {
+      await c.query('SELECT pg_advisory_unlock($1)', [LOCK_MIGRATIONS.toString()]);
+    }
+  } finally {
+    c.release();
+  }
+}
