@@ -15,6 +15,7 @@ import { createGuard } from '../../probe/net/guard.ts';
 import { UNKNOWN_NETWORK } from '../../probe/run-test.ts';
 import { runTargets } from '../../probe/runner.ts';
 import type { Target } from '../../probe/target.ts';
+import { rssSampler } from './machine.ts';
 
 export interface ProbeJob {
   allow: string;
@@ -51,6 +52,8 @@ if (mode === 'control') {
     ),
   );
 } else {
+  const rssBefore = process.memoryUsage().rss / 2 ** 20;
+  const rss = rssSampler(undefined, 50);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await runTargets(job.targets, {
@@ -70,6 +73,8 @@ if (mode === 'control') {
     phase: 'done',
     wall_s: wall,
     cpu_s: (cpu.user + cpu.system) / 1e6,
-    peak_rss_mib: process.resourceUsage().maxRSS / 1024,
+    peak_rss_mib: rss.stop(),
+    rss_before_run_mib: rssBefore,
+    max_rss_mib: process.resourceUsage().maxRSS / 1024,
   });
 }

@@ -34,6 +34,7 @@ interface RunFigures {
   wall_s: number;
   cpu_s: number;
   peak_rss_mib: number;
+  rss_before_run_mib: number;
   correct: number;
   measured: number;
   wrong: string[];
@@ -99,6 +100,7 @@ async function runProbe(
     wall_s: Number(done.wall_s),
     cpu_s: Number(done.cpu_s),
     peak_rss_mib: Number(done.peak_rss_mib),
+    rss_before_run_mib: Number(done.rss_before_run_mib),
     correct,
     measured,
     wrong,
@@ -161,6 +163,7 @@ export const probe: Benchmark = {
           targets_per_s: count / fast.wall_s,
           cpu_s: fast.cpu_s,
           peak_rss_mib: fast.peak_rss_mib,
+          rss_before_run_mib: fast.rss_before_run_mib,
           verdicts_correct: fast.correct,
           measured: fast.measured,
         },
@@ -185,7 +188,7 @@ export const probe: Benchmark = {
         ],
         notes: [
           'controls observed once in rb-outside before the runs (not in the wall time), attached, verdicts recomputed',
-          'peak RSS is the harness process’s maxRSS, including tsx compiling the probe’s TypeScript at start',
+          'peak RSS is sampled every 50 ms during the run; rss_before_run is the process with every module loaded (Node + tsx + probe)',
           ...(wrong.length ? [`wrong verdicts: ${wrong.slice(0, 10).join('; ')}`] : []),
         ],
       };
