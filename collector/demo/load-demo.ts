@@ -1,29 +1,20 @@
 /**
- * The simulated demo dataset for a first start on an empty database. The generator lives in scripts/demo/
- * (`generateDemo(opts): Iterable<Measurement>`); until it exists this is a no-op with a log line. Every
- * demo measurement is stored annotated `simulated: "true"` (forced here too), and the API and dashboard
- * mark simulated data as such.
+ * The simulated demo dataset for a first start on an empty database: scripts/demo/ (`generateDemo`), a
+ * 2024 probe network, ingested through the same path as uploads, then the disruption detector is run once
+ * over the demo's own time range (the periodic job only looks at the last days, and the demo is in 2024).
+ * Every demo measurement is stored annotated `simulated: "true"` (forced here too), and the API and
+ * dashboard mark simulated data as such.
  */
-import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Measurement } from '../../schemas/src/measurement.ts';
+import { demoSpan, generateDemo } from '../../scripts/demo/index.ts';
+import { detectEvents } from '../detect/index.ts';
 import type { Analyzer } from '../ingest/analyze.ts';
 import { ingestMeasurements } from '../ingest/local-ingest.ts';
+import { detectAndStore } from '../jobs/detect-job.ts';
 import type { Storage } from '../storage/types.ts';
 
-type Generator = (opts: Record<string, unknown>) => Iterable<Measurement> | AsyncIterable<Measurement>;
-
-const CANDIDATES = ['index.ts', 'generate.ts', 'demo.ts'];
-
-export async function findDemoGenerator(): Promise<Generator | null> {
-  for (const name of CANDIDATES) {
-    const url = new URL(`../../scripts/demo/${name}`, import.meta.url);
-    if (!existsSync(url)) continue;
-    const mod = (await import(url.href)) as { generateDemo?: Generator };
-    if (typeof mod.generateDemo === 'function') return mod.generateDemo;
-  }
-  return null;
-}
+type Generator = (opts: { now: Date }) => Iterable<Measurement> | AsyncIterable<Measurement>;
 
 async function* labelled(items: Iterable<Measurement> | AsyncIterable<Measurement>) {
   for await (const m of items) {
@@ -39,23 +30,29 @@ export async function loadDemoIfEmpty(
   o: { analyze: Analyzer; now?: Date; generator?: Generator | null },
 ): Promise<number> {
   if ((await storage.stats()).measurements > 0) return 0;
-  const generate = o.generator === undefined ? await findDemoGenerator() : o.generator;
-  if (!generate) {
-    log.info(
-      'demo dataset: the generator (scripts/demo/) is not available yet; starting with an empty database',
-    );
-    return 0;
-  }
+  const generate = o.generator === undefined ? generateDemo : o.generator;
+  if (!generate) return 0;
+  const now = o.now ?? new Date();
   const t0 = performance.now();
-  const r = await ingestMeasurements(storage, labelled(generate({ now: o.now ?? new Date() })), {
+  const r = await ingestMeasurements(storage, labelled(generate({ now })), {
     analyze: o.analyze,
     fallbackProbeId: 'demo',
   });
+  const span = demoSpan(now);
+  const events =
+    o.generator === undefined && r.accepted > 0
+      ? await detectAndStore(storage, detectEvents, {
+          since_ms: span.start_ms,
+          until_ms: span.end_ms,
+          now: new Date(span.end_ms),
+        })
+      : [];
   log.info(
     {
       accepted: r.accepted,
       invalid: r.invalid,
       first_invalid: r.firstInvalidReason,
+      events: events.length,
       ms: Math.round(performance.now() - t0),
     },
     'demo dataset loaded: SIMULATED measurements (annotated simulated: "true"), not real observations',

@@ -1,10 +1,10 @@
 /**
  * The periodic disruption detection: reads rollups (hourly buckets of the last `windowDays`), builds one
- * series per (service, network) and per (service, country), runs the pure detector from collector/detect/
- * (written separately; loaded when present) and upserts the events it reports.
+ * series per (service, network) and per (service, country), runs the pure detector from collector/detect/,
+ * adds sample measurements as evidence and upserts the events it reports.
  */
-import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { detectEvents } from '../detect/index.ts';
 import type { DetectedEvent, Status, Storage, TimelineCell } from '../storage/types.ts';
 
 export interface DetectorBucket {
@@ -74,11 +74,50 @@ export async function detectorInput(
   return out;
 }
 
-async function loadDetector(): Promise<DetectFn | null> {
-  const url = new URL('../detect/index.ts', import.meta.url);
-  if (!existsSync(url)) return null;
-  const mod = (await import(url.href)) as { detectEvents?: DetectFn };
-  return typeof mod.detectEvents === 'function' ? mod.detectEvents : null;
+const EVIDENCE_PER_NETWORK = 2;
+const EVIDENCE_NETWORKS = 6;
+
+/** The detector sees counts only: sample blocked measurements of each event (a few per network) as evidence. */
+export async function withEvidence(
+  storage: Storage,
+  events: DetectedEvent[],
+  bucket_ms: number,
+): Promise<DetectedEvent[]> {
+  const out: DetectedEvent[] = [];
+  for (const e of events) {
+    if (e.evidence.length) {
+      out.push(e);
+      continue;
+    }
+    const until_ms = e.end_ms ?? e.start_ms + 24 * bucket_ms;
+    const uids: string[] = [];
+    for (const asn of e.asns.slice(0, EVIDENCE_NETWORKS)) {
+      const { rows } = await storage.listMeasurements({
+        since_ms: e.start_ms,
+        until_ms,
+        target_group: e.target_group,
+        probe_asn: asn,
+        probe_cc: e.cc,
+        status: 'blocked',
+        limit: EVIDENCE_PER_NETWORK,
+      });
+      uids.push(...rows.map((r) => r.uid));
+    }
+    out.push({ ...e, evidence: uids });
+  }
+  return out;
+}
+
+/** One detection over [since, until): series from the rollups → detector → events with evidence → stored. */
+export async function detectAndStore(
+  storage: Storage,
+  detect: DetectFn,
+  o: { since_ms: number; until_ms: number; now: Date },
+): Promise<DetectedEvent[]> {
+  const series = await detectorInput(storage, o.since_ms, o.until_ms);
+  const events = await withEvidence(storage, detect({ now: o.now, bucket_ms: HOUR, series }), HOUR);
+  await storage.upsertEvents(events);
+  return events;
 }
 
 export interface DetectJob {
@@ -91,24 +130,17 @@ export function startDetectJob(
   log: Logger,
   o: { everyMs: number; windowDays?: number; now?: () => Date; detect?: DetectFn | null },
 ): DetectJob {
-  let warned = false;
   let running = false;
   const runOnce = async (): Promise<number> => {
     if (running) return 0;
     running = true;
     try {
-      const detect = o.detect === undefined ? await loadDetector() : o.detect;
-      if (!detect) {
-        if (!warned) log.info('disruption detection: the detector (collector/detect/) is not available yet');
-        warned = true;
-        return 0;
-      }
+      const detect = o.detect === undefined ? detectEvents : o.detect;
+      if (!detect) return 0;
       const now = o.now?.() ?? new Date();
       const until = Math.ceil(now.getTime() / HOUR) * HOUR;
-      const series = await detectorInput(storage, until - (o.windowDays ?? 14) * 24 * HOUR, until);
-      const events = detect({ now, bucket_ms: HOUR, series });
-      await storage.upsertEvents(events);
-      return events.length;
+      const since = until - (o.windowDays ?? 14) * 24 * HOUR;
+      return (await detectAndStore(storage, detect, { since_ms: since, until_ms: until, now })).length;
     } catch (err) {
       log.error({ err }, 'disruption detection failed');
       return 0;

@@ -1,0 +1,62 @@
+/**
+ * One series, bucket by bucket in time order: a run (a stretch of blocking) opens at a judged bucket whose
+ * share is at least `warnShare` and `minRise` above the baseline, and stays open through buckets that
+ * are blocked too or cannot be judged (no data, too few probes: no evidence that it ended); a judged bucket
+ * whose share falls below the exit level closes it. The baseline is the median share of the quiet judged
+ * buckets of the previous `baselineMs` (0 without any: a series that starts blocked is blocked).
+ */
+import type { DetectorSeries } from '../jobs/detect-job.ts';
+import { type Judged, judge, median } from './judge.ts';
+import type { DetectParams } from './params.ts';
+
+export interface Run {
+  series: DetectorSeries;
+  /** the blocked buckets of the run, in order */
+  buckets: Judged[];
+  start_ms: number;
+  /** end of the last blocked bucket */
+  last_end_ms: number;
+  /** a judged bucket after the run showed it over */
+  cleared: boolean;
+  baseline: number;
+}
+
+export function findRuns(series: DetectorSeries, bucket_ms: number, p: DetectParams): Run[] {
+  const runs: Run[] = [];
+  const quiet: { t: number; share: number }[] = [];
+  let run: Run | null = null;
+  for (const b of series.buckets) {
+    const j = judge(b, p);
+    if (j.share === null) continue;
+    while (quiet.length && quiet[0].t < b.t_ms - p.baselineMs) quiet.shift();
+    const baseline = median(quiet.map((q) => q.share));
+    if (run) {
+      if (j.share < Math.max(p.exitShare, run.baseline + p.minRise / 2)) {
+        run.cleared = true;
+        runs.push(run);
+        run = null;
+        quiet.push({ t: b.t_ms, share: j.share });
+      } else if (j.blockingProbes >= p.minBlockingProbes) {
+        run.buckets.push(j);
+        run.last_end_ms = b.t_ms + bucket_ms;
+      }
+      continue;
+    }
+    const enters =
+      j.share >= p.warnShare && j.share >= baseline + p.minRise && j.blockingProbes >= p.minBlockingProbes;
+    if (enters) {
+      run = {
+        series,
+        buckets: [j],
+        start_ms: b.t_ms,
+        last_end_ms: b.t_ms + bucket_ms,
+        cleared: false,
+        baseline,
+      };
+    } else {
+      quiet.push({ t: b.t_ms, share: j.share });
+    }
+  }
+  if (run) runs.push(run);
+  return runs;
+}
