@@ -152,7 +152,14 @@ export class Uploader {
         this.lastError = `${redactUrl(collector)} answered HTTP ${out.status}${out.code ? ` ${out.code}` : ''}: ${out.message}`;
         record('http_error', { http_status: out.status, error_code: out.code, error: out.message, bytes });
         log.warn({ collector: base.collector, status: out.status, code: out.code }, out.message);
-        if (out.status === 401 && out.code === 'unknown_probe' && mayReRegister) {
+        // unknown_probe: the collector lost or never had our registration; bad_signature: the id we hold is
+        // not our key's (key file replaced, identity.json edited). Registering our key again gives our own
+        // id (derived from the key), never another probe's; one retry, then the error stands.
+        if (
+          out.status === 401 &&
+          (out.code === 'unknown_probe' || out.code === 'bad_signature') &&
+          mayReRegister
+        ) {
           identity.forget(collector);
           return this.sendTo(collector, ms, false);
         }

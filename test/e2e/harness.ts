@@ -291,8 +291,11 @@ export interface HoldingRelay {
   close(): Promise<void>;
 }
 
-export async function startHoldingRelay(targetPort: number): Promise<HoldingRelay> {
-  let holding = true;
+export async function startHoldingRelay(
+  targetPort: number,
+  o: { hold?: boolean; rewriteRequest?: (chunk: Buffer) => Buffer } = {},
+): Promise<HoldingRelay> {
+  let holding = o.hold ?? true;
   const queue: { to: Socket; data: Buffer }[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createTcpServer((client) => {
@@ -300,7 +303,7 @@ export async function startHoldingRelay(targetPort: number): Promise<HoldingRela
     const upstream = new Socket();
     sockets.add(upstream);
     upstream.connect(targetPort, '127.0.0.1');
-    client.on('data', (d: Buffer) => upstream.write(d));
+    client.on('data', (d: Buffer) => upstream.write(o.rewriteRequest ? o.rewriteRequest(d) : d));
     upstream.on('data', (d: Buffer) => {
       if (holding) queue.push({ to: client, data: d });
       else client.write(d);
