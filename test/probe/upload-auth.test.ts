@@ -84,7 +84,7 @@ async function post(b: SignedBatch, headers: Record<string, string> = {}) {
   const res = await fetch(`${collector.url}/api/v1/measurements`, {
     method: 'POST',
     headers: { ...b.headers, ...headers },
-    body: b.body,
+    body: new Uint8Array(b.body),
   });
   return {
     status: res.status,
