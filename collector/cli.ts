@@ -9,7 +9,8 @@ import { runExport, runImportOoni } from './jobs/datasets-cli.ts';
 import { rescore } from './jobs/rescore.ts';
 import { createLogger } from './logging.ts';
 import { start } from './server.ts';
-import { openSqliteStorage } from './storage/sqlite/index.ts';
+import { copyDatabase } from './storage/postgres/copy.ts';
+import { openStorage } from './storage/postgres/open-storage.ts';
 
 export const USAGE = `Usage: raabta collector <command> [options]
 
@@ -25,6 +26,11 @@ export const USAGE = `Usage: raabta collector <command> [options]
                                        daily dataset files and manifests (collector/datasets/)
   import-ooni FILE.jsonl[.gz]... --db PATH [--batch N] [--dry-run]
                                        OONI measurements converted to format v1 and stored
+  migrate-db --from PATH|URL --to PATH|URL
+                                       copy a whole database between SQLite and PostgreSQL (empty destination)
+
+  --db takes a SQLite file or a postgres:// URL (start: also RAABTA_DB_URL); see docs/postgres.md.
+  backup of a PostgreSQL database writes a pg_dump custom-format file (restore with pg_restore).
 `;
 
 export const START_OPTIONS = {
@@ -59,7 +65,7 @@ export async function startFromArgs(
   if (sync !== 'normal' && sync !== 'full') throw new UsageError('--synchronous: normal or full');
   const perMinute = int(a, 'uploads-per-minute', 1);
   const running = await start({
-    db: required(a, 'db'),
+    db: str(a, 'db') ?? process.env.RAABTA_DB_URL ?? required(a, 'db'),
     port: int(a, 'port', 0, 65535) ?? 8080,
     host: str(a, 'host') ?? '127.0.0.1',
     mmdb: ((a.mmdb as string[] | undefined) ?? []).flatMap((s) => s.split(',')).filter(Boolean),
@@ -96,7 +102,7 @@ export async function runCollectorCli(argv: string[]): Promise<number> {
         return -1;
       case 'backup': {
         const a = parseArgs(rest, { db: { value: true }, out: { value: true } });
-        const storage = openSqliteStorage({ path: required(a, 'db') });
+        const storage = await openStorage(required(a, 'db'));
         await storage.backup(required(a, 'out'));
         await storage.close();
         process.stdout.write(`backup written to ${required(a, 'out')}\n`);
@@ -104,7 +110,7 @@ export async function runCollectorCli(argv: string[]): Promise<number> {
       }
       case 'rescore': {
         const a = parseArgs(rest, { db: { value: true }, since: { value: true }, until: { value: true } });
-        const storage = openSqliteStorage({ path: required(a, 'db') });
+        const storage = await openStorage(required(a, 'db'));
         const log = createLogger();
         const r = await rescore(storage, {
           since_ms: time(a, 'since') ?? 0,
@@ -119,11 +125,21 @@ export async function runCollectorCli(argv: string[]): Promise<number> {
       }
       case 'verify': {
         const a = parseArgs(rest, { db: { value: true } });
-        const storage = openSqliteStorage({ path: required(a, 'db') });
+        const storage = await openStorage(required(a, 'db'));
         const problems = await storage.verifyRollups();
         await storage.close();
         process.stdout.write(problems.length ? `${problems.join('\n')}\n` : 'rollups match the raw rows\n');
         return problems.length ? 1 : 0;
+      }
+      case 'migrate-db': {
+        const a = parseArgs(rest, { from: { value: true }, to: { value: true } });
+        const r = await copyDatabase(required(a, 'from'), required(a, 'to'));
+        const counts = Object.entries(r.rows).map(([k, n]) => `${k} ${n}`);
+        process.stdout.write(`copied: ${counts.join(', ')}\n`);
+        process.stdout.write(
+          r.problems.length ? `${r.problems.join('\n')}\n` : 'rollups match the raw rows\n',
+        );
+        return r.problems.length ? 1 : 0;
       }
       case 'export':
         return await runExport(rest);

@@ -6,12 +6,12 @@ import { createAnalyzer } from './ingest/analyze.ts';
 import { startDetectJob } from './jobs/detect-job.ts';
 import { createLogger } from './logging.ts';
 import type { AppOptions } from './options.ts';
-import { openSqliteStorage } from './storage/sqlite/index.ts';
+import { describeDb, openStorage } from './storage/postgres/open-storage.ts';
 import type { Synchronous } from './storage/sqlite/open.ts';
 import type { Storage } from './storage/types.ts';
 
 export interface StartOptions extends Omit<AppOptions, 'storage'> {
-  /** SQLite file (created if missing) */
+  /** SQLite file (created if missing), or a `postgres://` URL (docs/postgres.md) */
   db: string;
   port?: number;
   host?: string;
@@ -32,7 +32,7 @@ export interface RunningCollector {
 
 export async function start(o: StartOptions): Promise<RunningCollector> {
   const log = o.log ?? createLogger();
-  const storage = openSqliteStorage({ path: o.db, synchronous: o.synchronous });
+  const storage = await openStorage(o.db, { synchronous: o.synchronous });
   const app = await buildApp({ ...o, storage, log });
   if (o.demo) {
     await loadDemoIfEmpty(storage, log, {
@@ -45,7 +45,7 @@ export async function start(o: StartOptions): Promise<RunningCollector> {
   const host = o.host && o.host !== '0.0.0.0' && o.host !== '::' ? o.host : '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const detect = startDetectJob(storage, log, { everyMs: o.detectEveryMs ?? 5 * 60_000 });
-  log.info({ url, db: o.db }, 'collector listening');
+  log.info({ url, db: describeDb(o.db) }, 'collector listening');
   let closed = false;
   return {
     app,
