@@ -8,7 +8,7 @@ import pino from 'pino';
 import { cronPeriodMs, Scheduler, stableOffsetMs } from '../../probe/daemon/scheduler.ts';
 
 const log = pino({ level: 'silent' });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 test('the offset is stable for a probe and suite, bounded by the jitter and the period, and differs between probes', (t) => {
   t.is(cronPeriodMs('*/2 * * * * *'), 2000);
