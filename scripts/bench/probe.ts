@@ -68,6 +68,7 @@ async function harness(
   writeFileSync(file, JSON.stringify(job));
   return runJsonChild(`${BENCH_ROOT}scripts/bench/probe-in-ns.ts`, [mode, file], undefined, {
     timeoutMs: 20 * 60_000,
+    profile: mode === 'probe',
     wrap: (argv) => nsSpawn(ns, argv, { cwd: BENCH_ROOT, env: { ...process.env, UV_THREADPOOL_SIZE: '16' } }),
   });
 }

@@ -4,6 +4,12 @@ import { readFileSync } from 'node:fs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
+/** `BENCH_CPU_PROF=DIR npm run bench …`: the collector and the probe harness write V8 CPU profiles to DIR. */
+export function profArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** user + system CPU seconds of a process, all its threads (Linux /proc). */
 export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -20,7 +26,19 @@ export interface CollectorProc {
 export async function startCollector(db: string, extra: string[] = []): Promise<CollectorProc> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', `${ROOT}collector/cli.ts`, 'start', '--db', db, '--port', '0', '--no-demo', ...extra],
+    [
+      ...profArgs(),
+      '--import',
+      'tsx',
+      `${ROOT}collector/cli.ts`,
+      'start',
+      '--db',
+      db,
+      '--port',
+      '0',
+      '--no-demo',
+      ...extra,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RAABTA_LOG_LEVEL: 'warn' } },
   );
   let stderr = '';
@@ -61,9 +79,9 @@ export async function runJsonChild(
   script: string,
   args: string[],
   onLine: (v: Record<string, unknown>) => void = () => {},
-  opts: { timeoutMs?: number; wrap?: (argv: string[]) => ChildProcess } = {},
+  opts: { timeoutMs?: number; wrap?: (argv: string[]) => ChildProcess; profile?: boolean } = {},
 ): Promise<Record<string, unknown>[]> {
-  const argv = [process.execPath, '--import', 'tsx', script, ...args];
+  const argv = [process.execPath, ...(opts.profile ? profArgs() : []), '--import', 'tsx', script, ...args];
   const child =
     opts.wrap?.(argv) ??
     spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT, env: process.env });
