@@ -158,6 +158,7 @@ export const DEMO_SCENARIO: Scenario = {
       { probe: 9, target_group: 'openvpn', from: '2024-06-01T00:00:00Z', to: '2024-06-12T00:00:00Z' },
       { probe: 21, target_group: 'whatsapp_media', from: '2024-09-05T00:00:00Z', to: '2024-09-30T00:00:00Z' },
       { probe: 30, target_group: 'x', from: '2024-01-10T00:00:00Z', to: '2024-01-30T00:00:00Z' },
+      { probe: 17, target_group: 'whatsapp_text', from: '2024-10-10T00:00:00Z', to: '2024-11-10T12:00:00Z' },
     ],
     offline: [
       { probe: 5, from: '2024-03-15T00:00:00Z', to: '2024-05-01T00:00:00Z' },
@@ -185,7 +186,7 @@ const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /**
  * A random scenario for the detection benchmark: 3–5 networks, 30 days sampled every 3 hours, 1–4
- * events (one group, some networks, 2 h – 5 days, some still going on), glitches, outages, offline probes.
+ * events (one group, some networks, 6 h – 5 days, some still going on), glitches, outages, offline probes.
  */
 export function randomScenario(seed: number): Scenario {
   const r = rng(seed).fork('scenario');
@@ -201,7 +202,7 @@ export function randomScenario(seed: number): Scenario {
     const group = r.pick(GROUPS);
     const s = start + r.int(3, days - 5) * 86400_000 + r.int(0, 23) * hour;
     const ongoing = r.chance(0.2);
-    const e = ongoing ? null : Math.min(s + r.int(2, 120) * hour, end - hour);
+    const e = ongoing ? null : Math.min(s + r.int(6, 120) * hour, end - hour);
     const nets = r.chance(0.5)
       ? networks.map((x) => x.asn)
       : networks.slice(0, r.int(1, networks.length)).map((x) => x.asn);
