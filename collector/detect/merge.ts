@@ -39,11 +39,10 @@ export function clusters(runs: Run[], bucket_ms: number): Run[][] {
 }
 
 function networksOf(group: Run[], country: Run[], others: DetectorSeries[], p: DetectParams): string[] {
-  const own = group.flatMap((r) => (r.series.scope.asn ? [r.series.scope.asn] : []));
-  if (own.length) return [...new Set(own)].sort();
+  const out = new Set(group.flatMap((r) => (r.series.scope.asn ? [r.series.scope.asn] : [])));
   const times = new Set(country.flatMap((r) => r.buckets.map((b) => b.t_ms)));
-  const out: string[] = [];
   for (const s of others) {
+    if (!s.scope.asn || out.has(s.scope.asn)) continue;
     let blocked = 0;
     let n = 0;
     for (const b of s.buckets) {
@@ -51,9 +50,9 @@ function networksOf(group: Run[], country: Run[], others: DetectorSeries[], p: D
       blocked += b.blocked;
       n += b.ok + b.blocked;
     }
-    if (blocked > 0 && blocked / n >= p.warnShare && s.scope.asn) out.push(s.scope.asn);
+    if (blocked > 0 && blocked / n >= p.warnShare) out.add(s.scope.asn);
   }
-  return out.sort();
+  return [...out].sort();
 }
 
 export function toEvent(

@@ -103,6 +103,8 @@ export const DEMO_SCENARIO: Scenario = {
       every_min: 180,
       groups: ['x', 'whatsapp_text', 'whatsapp_media', 'news'],
     },
+    // the overview shows the last 24 hours of data: every probe there, not a daily sample
+    { from: '2024-12-31T00:00:00Z', to: '2025-01-01T00:00:00Z', every_min: 240, groups: GROUPS },
   ],
   events: [
     {

@@ -86,6 +86,43 @@ test('the detection job feeds hourly series per network and per country to the d
   t.deepEqual(country.buckets[0].methods, { tls: 2 });
   const [event] = await s.listEvents({ limit: 5 });
   t.like(event, { title: 'X blocked on AS17557', status: 'open' });
+  t.is(event.evidence.length, 3, 'sample blocked measurements of each network are added as evidence');
+});
+
+test('with the real detector, blocking seen by several probes becomes an event with sample evidence', async (t) => {
+  const tmp = tempDir();
+  t.teardown(tmp.remove);
+  const s = openSqliteStorage({ path: join(tmp.dir, 'd.db') });
+  t.teardown(() => s.close());
+  const blocked = { status: 'blocked' as const, method: 'tls' as const };
+  const ok = { status: 'ok' as const, method: null };
+  const probes = ['p_a', 'p_b', 'p_c', 'p_d'];
+  await s.ingest(
+    probes.map((probe_id) =>
+      batchOf(
+        probe_id,
+        [6, 7, 8, 9, 10, 11].map((h) =>
+          sampleMeasurement({
+            probe_id,
+            start: new Date(Date.UTC(2024, 10, 10, h, 5)),
+            verdict: h >= 9 ? blocked : ok,
+          }),
+        ),
+        () => null,
+      ),
+    ),
+  );
+  const job = startDetectJob(s, pino({ level: 'silent' }), {
+    everyMs: 0,
+    now: () => new Date(Date.UTC(2024, 10, 10, 12, 30)),
+  });
+  t.is(await job.runOnce(), 1);
+  const [event] = await s.listEvents({ limit: 5 });
+  t.like(event, { target_group: 'x', status: 'open', end_ms: null, start_ms: Date.UTC(2024, 10, 10, 9) });
+  t.deepEqual(event.methods, ['tls']);
+  t.true(event.evidence.length >= 1);
+  const sample = await s.summariesByUid(event.evidence);
+  t.true(sample.every((m) => m.verdict?.status === 'blocked'));
 });
 
 test('without a detector the job does nothing', async (t) => {
