@@ -10,8 +10,9 @@ export interface DetectParams {
   minRise: number;
   /** critical level: severity "high" */
   critShare: number;
-  /** inside an event, a judged bucket below this share (and below baseline + minRise / 2) ends it */
+  /** inside an event, `exitBuckets` judged buckets in a row below this share (and below baseline + minRise / 2) end it */
   exitShare: number;
+  exitBuckets: number;
   /** the baseline is the median share of the judged, quiet buckets of this long before the bucket */
   baselineMs: number;
   /** an event whose last blocked bucket ended more than this before `now` is closed at that bucket */
@@ -27,6 +28,7 @@ export const DEFAULT_PARAMS: DetectParams = {
   minRise: 0.25,
   critShare: 0.6,
   exitShare: 0.15,
+  exitBuckets: 2,
   baselineMs: 7 * 86400_000,
   openWithinMs: 2 * 86400_000,
   methodShare: 0.1,

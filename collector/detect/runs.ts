@@ -1,8 +1,8 @@
 /**
  * One series, bucket by bucket in time order: a run (a stretch of blocking) opens at a judged bucket whose
  * share is at least `warnShare` and `minRise` above the baseline, and stays open through buckets that
- * are blocked too or cannot be judged (no data, too few probes: no evidence that it ended); a judged bucket
- * whose share falls below the exit level closes it. The baseline is the median share of the quiet judged
+ * are blocked too or cannot be judged (no data, too few probes: no evidence that it ended); `exitBuckets`
+ * judged buckets in a row below the exit level close it (one thin quiet bucket in a partial block does not). The baseline is the median share of the quiet judged
  * buckets of the previous `baselineMs` (0 without any: a series that starts blocked is blocked).
  */
 import type { DetectorSeries } from '../jobs/detect-job.ts';
@@ -16,7 +16,7 @@ export interface Run {
   start_ms: number;
   /** end of the last blocked bucket */
   last_end_ms: number;
-  /** a judged bucket after the run showed it over */
+  /** judged buckets after the run showed it over */
   cleared: boolean;
   baseline: number;
 }
@@ -25,6 +25,8 @@ export function findRuns(series: DetectorSeries, bucket_ms: number, p: DetectPar
   const runs: Run[] = [];
   const quiet: { t: number; share: number }[] = [];
   let run: Run | null = null;
+  /** quiet judged buckets seen inside the open run (it ends after `exitBuckets` of them in a row) */
+  let pending: { t: number; share: number }[] = [];
   for (const b of series.buckets) {
     const j = judge(b, p);
     if (j.share === null) continue;
@@ -32,13 +34,18 @@ export function findRuns(series: DetectorSeries, bucket_ms: number, p: DetectPar
     const baseline = median(quiet.map((q) => q.share));
     if (run) {
       if (j.share < Math.max(p.exitShare, run.baseline + p.minRise / 2)) {
-        run.cleared = true;
-        runs.push(run);
-        run = null;
-        quiet.push({ t: b.t_ms, share: j.share });
+        pending.push({ t: b.t_ms, share: j.share });
+        if (pending.length >= p.exitBuckets) {
+          run.cleared = true;
+          runs.push(run);
+          run = null;
+          quiet.push(...pending);
+          pending = [];
+        }
       } else if (j.blockingProbes >= p.minBlockingProbes) {
         run.buckets.push(j);
         run.last_end_ms = b.t_ms + bucket_ms;
+        pending = [];
       }
       continue;
     }

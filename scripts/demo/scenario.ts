@@ -200,8 +200,10 @@ export function randomScenario(seed: number): Scenario {
   const nProbes = networks.reduce((s, n) => s + n.probes, 0);
   const events: ScenarioEvent[] = [];
   const n = r.int(1, 4);
+  const groups = [...GROUPS];
   for (let i = 0; i < n; i++) {
-    const group = r.pick(GROUPS);
+    // one event per service: overlapping truths of one service would be one disruption to a detector
+    const group = groups.splice(r.int(0, groups.length - 1), 1)[0];
     const s = start + r.int(3, days - 5) * 86400_000 + r.int(0, 23) * hour;
     const ongoing = r.chance(0.2);
     const e = ongoing ? null : Math.min(s + r.int(6, 120) * hour, end - hour);
@@ -216,7 +218,7 @@ export function randomScenario(seed: number): Scenario {
       start: iso(s),
       end: e === null ? null : iso(e),
       method: r.pick(METHODS[group]),
-      share: r.range(0.7, 1),
+      share: r.range(0.5, 1),
     });
   }
   const window = () => {
