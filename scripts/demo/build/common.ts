@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Control, Measurement, TestKeys } from '../../../schemas/src/measurement.ts';
 import type { DnsQuery, NetworkEvent, TcpConnect, TlsHandshake } from '../../../schemas/src/steps.ts';
-import type { Rng } from '../rng.ts';
+import { hashString, type Rng } from '../rng.ts';
 import type { Observation } from '../schedule.ts';
 
 export const CONTROL_SOURCE = 'raabta-collector';
@@ -90,9 +90,15 @@ const ISSUERS: Record<string, string> = {
   'twitter.com': 'C=US, O=DigiCert Inc, CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1',
 };
 
+const fingerprints = new Map<string, string>();
 function fingerprint(host: string): string {
-  const h = createHash('sha256').update(`demo-cert:${host}`).digest('hex').toUpperCase();
-  return h.match(/../g)!.join(':');
+  let f = fingerprints.get(host);
+  if (!f) {
+    const h = createHash('sha256').update(`demo-cert:${host}`).digest('hex').toUpperCase();
+    f = h.match(/../g)!.join(':');
+    fingerprints.set(host, f);
+  }
+  return f;
 }
 
 export function tlsHandshake(
@@ -203,7 +209,9 @@ export function envelope(
   const p = o.probe;
   const t = compact(o.t_ms);
   const run = compact(o.run_ms);
-  const runHex = createHash('sha256').update(`${p.probe_id}:${o.run_ms}`).digest('hex').slice(0, 12);
+  const runHex = (
+    hashString(`${p.probe_id}:${o.run_ms}`).toString(16).padStart(8, '0') + p.probe_id.slice(2, 6)
+  ).slice(0, 12);
   return {
     measurement_uid: `${t.slice(0, 8)}T${t.slice(8)}Z_PK_${testName}_${r.hex(16)}`,
     report_id: `${run}_${o.target.suite}_${runHex}`,
