@@ -5,6 +5,9 @@
 import type { DetectFn, DetectorSeries } from '../jobs/detect-job.ts';
 import type { DetectedEvent } from '../storage/types.ts';
 import { clusters, toEvent } from './merge.ts';
+
+export { eventKey } from './merge.ts';
+
 import { DEFAULT_PARAMS, type DetectParams } from './params.ts';
 import { findRuns } from './runs.ts';
 

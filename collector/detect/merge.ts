@@ -22,6 +22,11 @@ const LABELS: Record<string, string> = {
   dns: 'DNS',
 };
 
+/** Identifies an event across runs: re-detection with the same start updates the same stored event. */
+export function eventKey(target_group: string, cc: string, start_ms: number): string {
+  return `${target_group}|${cc}|${start_ms}`;
+}
+
 export function clusters(runs: Run[], bucket_ms: number): Run[][] {
   const sorted = [...runs].sort((a, b) => a.start_ms - b.start_ms);
   const out: Run[][] = [];
@@ -85,7 +90,7 @@ export function toEvent(
   const verb = listed[0] === 'throttle' ? 'throttled' : 'blocked';
   const where = asns.length === 1 ? asns[0] : `${asns.length} networks`;
   return {
-    key: `${first.target_group}|${first.scope.cc}|${start_ms}`,
+    key: eventKey(first.target_group, first.scope.cc, start_ms),
     title: `${label} ${verb} on ${where} in ${first.scope.cc}${listed[0] ? ` (${listed[0]})` : ''}`,
     target_group: first.target_group,
     cc: first.scope.cc,

@@ -4,7 +4,7 @@
  * adds sample measurements as evidence and upserts the events it reports.
  */
 import type { Logger } from 'pino';
-import { detectEvents } from '../detect/index.ts';
+import { detectEvents, eventKey } from '../detect/index.ts';
 import type { DetectedEvent, Status, Storage, TimelineCell } from '../storage/types.ts';
 
 export interface DetectorBucket {
@@ -108,6 +108,49 @@ export async function withEvidence(
   return out;
 }
 
+/**
+ * A disruption that began before the window is seen starting at the first bucket of data in the window, so
+ * each run would store it again under a later start. Such an event continues the stored open event of the
+ * same service and country that started earlier: its start, key and networks carry over.
+ */
+export async function continueOpen(
+  storage: Storage,
+  events: DetectedEvent[],
+  series: DetectorSeries[],
+): Promise<DetectedEvent[]> {
+  const firstData = new Map<string, number>();
+  for (const s of series) {
+    const k = `${s.target_group}\u0000${s.scope.cc}`;
+    const t = s.buckets[0]?.t_ms ?? Number.POSITIVE_INFINITY;
+    firstData.set(k, Math.min(firstData.get(k) ?? t, t));
+  }
+  const out: DetectedEvent[] = [];
+  for (const e of events) {
+    if (e.start_ms > (firstData.get(`${e.target_group}\u0000${e.cc}`) ?? Number.NEGATIVE_INFINITY)) {
+      out.push(e);
+      continue;
+    }
+    const open = await storage.listEvents({ target_group: e.target_group, status: 'open', limit: 100 });
+    const prev = open
+      .filter((p) => p.cc === e.cc && p.start_ms < e.start_ms)
+      .sort((a, b) => b.start_ms - a.start_ms)[0];
+    if (!prev) {
+      out.push(e);
+      continue;
+    }
+    out.push({
+      ...e,
+      key: eventKey(e.target_group, e.cc, prev.start_ms),
+      start_ms: prev.start_ms,
+      asns: [...new Set([...prev.asns, ...e.asns])].sort(),
+      peak_share: Math.max(prev.peak_share, e.peak_share),
+      probes: Math.max(prev.probes, e.probes),
+      evidence: e.evidence.length ? e.evidence : prev.evidence,
+    });
+  }
+  return out;
+}
+
 /** One detection over [since, until): series from the rollups → detector → events with evidence → stored. */
 export async function detectAndStore(
   storage: Storage,
@@ -115,7 +158,8 @@ export async function detectAndStore(
   o: { since_ms: number; until_ms: number; now: Date },
 ): Promise<DetectedEvent[]> {
   const series = await detectorInput(storage, o.since_ms, o.until_ms);
-  const events = await withEvidence(storage, detect({ now: o.now, bucket_ms: HOUR, series }), HOUR);
+  const found = await continueOpen(storage, detect({ now: o.now, bucket_ms: HOUR, series }), series);
+  const events = await withEvidence(storage, found, HOUR);
   await storage.upsertEvents(events);
   return events;
 }

@@ -125,6 +125,41 @@ test('with the real detector, blocking seen by several probes becomes an event w
   t.true(sample.every((m) => m.verdict?.status === 'blocked'));
 });
 
+test('a disruption longer than the window stays one event as the window slides past its start', async (t) => {
+  const tmp = tempDir();
+  t.teardown(tmp.remove);
+  const s = openSqliteStorage({ path: join(tmp.dir, 'd.db') });
+  t.teardown(() => s.close());
+  const day0 = Date.UTC(2024, 1, 1);
+  const blocked = { status: 'blocked' as const, method: 'tls' as const };
+  const ok = { status: 'ok' as const, method: null };
+  await s.ingest(
+    ['p_a', 'p_b', 'p_c'].map((probe_id) =>
+      batchOf(
+        probe_id,
+        Array.from({ length: 30 }, (_, d) =>
+          sampleMeasurement({
+            probe_id,
+            start: new Date(day0 + d * 86400_000 + 12 * 3600_000),
+            verdict: d >= 3 ? blocked : ok,
+          }),
+        ),
+        () => null,
+      ),
+    ),
+  );
+  const at = (d: number) =>
+    startDetectJob(s, pino({ level: 'silent' }), {
+      everyMs: 0,
+      windowDays: 7,
+      now: () => new Date(day0 + d * 86400_000 + 13 * 3600_000),
+    });
+  for (const d of [5, 12, 20, 29]) t.is(await at(d).runOnce(), 1, `day ${d}`);
+  const events = await s.listEvents({ limit: 10 });
+  t.is(events.length, 1, events.map((e) => new Date(e.start_ms).toISOString()).join(', '));
+  t.like(events[0], { status: 'open', start_ms: day0 + 3 * 86400_000 + 12 * 3600_000 });
+});
+
 test('without a detector the job does nothing', async (t) => {
   const tmp = tempDir();
   t.teardown(tmp.remove);
