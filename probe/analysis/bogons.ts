@@ -30,6 +30,25 @@ export const DEFAULT_BOGONS: readonly string[] = [
 ];
 
 const lists = new Map<string, BlockList>();
+/** IPv4 ranges as [network, mask] integers: checked by arithmetic (BlockList.check is slow per call). */
+const v4 = new Map<string, [number, number] | null>();
+
+function ipv4Int(a: string): number {
+  const p = a.split('.');
+  return ((Number(p[0]) << 24) | (Number(p[1]) << 16) | (Number(p[2]) << 8) | Number(p[3])) >>> 0;
+}
+
+function v4Range(cidr: string): [number, number] | null {
+  let r = v4.get(cidr);
+  if (r === undefined) {
+    const [addr, bits] = cidr.split('/');
+    const n = Number(bits ?? 32);
+    const mask = n === 0 ? 0 : (0xffffffff << (32 - n)) >>> 0;
+    r = isIP(addr) === 4 ? [(ipv4Int(addr) & mask) >>> 0, mask] : null;
+    v4.set(cidr, r);
+  }
+  return r;
+}
 
 function listFor(cidr: string): BlockList | null {
   let l = lists.get(cidr);
@@ -49,11 +68,18 @@ export function bogonRange(ip: string, ranges: readonly string[] = DEFAULT_BOGON
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   const addr = mapped ? mapped[1] : ip;
   const family = isIP(addr);
+  if (family === 4) {
+    const n = ipv4Int(addr);
+    for (const cidr of ranges) {
+      const r = v4Range(cidr);
+      if (r && (n & r[1]) >>> 0 === r[0]) return cidr;
+    }
+    return null;
+  }
   if (!family) return null;
-  const type = family === 4 ? 'ipv4' : 'ipv6';
   for (const cidr of ranges) {
-    if (isIP(cidr.split('/')[0]) !== family) continue;
-    if (listFor(cidr)?.check(addr, type)) return cidr;
+    if (isIP(cidr.split('/')[0]) !== 6) continue;
+    if (listFor(cidr)?.check(addr, 'ipv6')) return cidr;
   }
   return null;
 }
