@@ -2,57 +2,16 @@
 
 import type pg from 'pg';
 import { decodeCursor, encodeCursor, keyAtOrAfter } from '../sqlite/keys.ts';
-import { probeVerdictOf, verdictFromRow } from '../sqlite/reads.ts';
-import type {
-  CoverageRow,
-  MeasurementDetail,
-  MeasurementQuery,
-  MeasurementSummaryRow,
-  Status,
-  VerdictSource,
-} from '../types.ts';
+import {
+  FROM_CURRENT,
+  probeVerdictOf,
+  SUMMARY_COLUMNS,
+  type SummarySqlRow,
+  summaryOf,
+  verdictFromRow,
+} from '../summary-rows.ts';
+import type { CoverageRow, MeasurementDetail, MeasurementQuery, MeasurementSummaryRow } from '../types.ts';
 import type { RawReader } from './raw.ts';
-
-export const SUMMARY_COLUMNS = `m.id, m.uid, m.start_ms, m.probe_asn, m.probe_cc, m.network_name, m.test_name,
-  m.input, m.target_group, m.simulated, v.source, v.analysis_version, v.status, v.method, v.confidence, v.reason,
-  v.evidence`;
-export const FROM_CURRENT =
-  'FROM measurements m LEFT JOIN verdicts v ON v.measurement_id = m.id AND v.current = 1';
-
-export interface SummarySqlRow {
-  id: number;
-  uid: string;
-  start_ms: number;
-  probe_asn: string;
-  probe_cc: string;
-  network_name: string | null;
-  test_name: string;
-  input: string | null;
-  target_group: string;
-  simulated: number;
-  source: VerdictSource | null;
-  analysis_version: string | null;
-  status: Status | null;
-  method: string | null;
-  confidence: number | null;
-  reason: string | null;
-  evidence: string | null;
-}
-
-export function summaryOf(r: SummarySqlRow): MeasurementSummaryRow {
-  return {
-    uid: r.uid,
-    start_ms: r.start_ms,
-    probe_asn: r.probe_asn,
-    probe_cc: r.probe_cc,
-    network_name: r.network_name,
-    test_name: r.test_name,
-    input: r.input,
-    target_group: r.target_group,
-    simulated: r.simulated === 1,
-    verdict: verdictFromRow(r),
-  };
-}
 
 export function createReads(pool: pg.Pool, raw: RawReader) {
   return {

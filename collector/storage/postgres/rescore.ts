@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { dimsOf, RollupDelta, statusKey } from '../rollup-keys.ts';
 import { keyAtOrAfter } from '../sqlite/keys.ts';
-import { verdictFromRow } from '../sqlite/reads.ts';
+import { verdictFromRow } from '../summary-rows.ts';
 import type { RawRow, VerdictRecord } from '../types.ts';
 import { transaction } from './pool.ts';
 import type { RawReader } from './raw.ts';

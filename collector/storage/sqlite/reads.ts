@@ -1,91 +1,21 @@
 /** Measurement reads: filtered pages (newest first), one measurement with raw bytes, coverage. */
 import type Database from 'better-sqlite3';
 import { BatchCache } from '../raw-cache.ts';
-import type {
-  CoverageRow,
-  MeasurementDetail,
-  MeasurementQuery,
-  MeasurementSummaryRow,
-  Status,
-  VerdictRecord,
-  VerdictSource,
-} from '../types.ts';
+import {
+  FROM_CURRENT,
+  probeVerdictOf,
+  SUMMARY_COLUMNS,
+  type SummarySqlRow,
+  summaryOf,
+  verdictFromRow,
+} from '../summary-rows.ts';
+import type { CoverageRow, MeasurementDetail, MeasurementQuery, MeasurementSummaryRow } from '../types.ts';
 import { decodeCursor, encodeCursor, keyAtOrAfter } from './keys.ts';
-
-const SUMMARY_COLUMNS = `m.id, m.uid, m.start_ms, m.probe_asn, m.probe_cc, m.network_name, m.test_name, m.input,
-  m.target_group, m.simulated, v.source, v.analysis_version, v.status, v.method, v.confidence, v.reason, v.evidence`;
-const FROM = 'FROM measurements m LEFT JOIN verdicts v ON v.measurement_id = m.id AND v.current = 1';
-
-interface SummarySqlRow {
-  id: number;
-  uid: string;
-  start_ms: number;
-  probe_asn: string;
-  probe_cc: string;
-  network_name: string | null;
-  test_name: string;
-  input: string | null;
-  target_group: string;
-  simulated: number;
-  source: VerdictSource | null;
-  analysis_version: string | null;
-  status: Status | null;
-  method: string | null;
-  confidence: number | null;
-  reason: string | null;
-  evidence: string | null;
-}
-
-export function verdictFromRow(r: {
-  source: VerdictSource | null;
-  analysis_version: string | null;
-  status: Status | null;
-  method: string | null;
-  confidence: number | null;
-  reason: string | null;
-  evidence: string | null;
-}): VerdictRecord | null {
-  if (!r.source || !r.status) return null;
-  return {
-    source: r.source,
-    analysis_version: r.analysis_version ?? '',
-    status: r.status,
-    method: r.method,
-    confidence: r.confidence ?? 0,
-    reason: r.reason ?? '',
-    evidence: JSON.parse(r.evidence ?? '[]') as string[],
-  };
-}
-
-/** `raabta.verdict` of a raw measurement, as a verdict record (null when the probe gave none). */
-export function probeVerdictOf(raw: Buffer): VerdictRecord | null {
-  const v = (
-    JSON.parse(raw.toString('utf8')) as { raabta?: { verdict?: Omit<VerdictRecord, 'source'> | null } }
-  ).raabta?.verdict;
-  if (!v) return null;
-  const { analysis_version, status, method, confidence, reason, evidence } = v;
-  return { source: 'probe', analysis_version, status, method, confidence, reason, evidence };
-}
-
-function summary(r: SummarySqlRow): MeasurementSummaryRow {
-  return {
-    uid: r.uid,
-    start_ms: r.start_ms,
-    probe_asn: r.probe_asn,
-    probe_cc: r.probe_cc,
-    network_name: r.network_name,
-    test_name: r.test_name,
-    input: r.input,
-    target_group: r.target_group,
-    simulated: r.simulated === 1,
-    verdict: verdictFromRow(r),
-  };
-}
 
 export function createReads(db: Database.Database) {
   const cache = new BatchCache();
   const byUid = db.prepare(
-    `SELECT ${SUMMARY_COLUMNS}, m.batch_id, m.raw_offset, m.raw_length ${FROM} WHERE m.uid = ?`,
+    `SELECT ${SUMMARY_COLUMNS}, m.batch_id, m.raw_offset, m.raw_length ${FROM_CURRENT} WHERE m.uid = ?`,
   );
   const batchGzip = db.prepare('SELECT gzip FROM raw_batches WHERE id = ?').pluck();
   const verdicts = db.prepare(
@@ -126,7 +56,7 @@ export function createReads(db: Database.Database) {
         where.push(`${col} = ?`);
         args.push(val);
       }
-      const sql = `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE ${where.join(' AND ')} ORDER BY m.id DESC LIMIT ?`;
+      const sql = `SELECT ${SUMMARY_COLUMNS} ${FROM_CURRENT} WHERE ${where.join(' AND ')} ORDER BY m.id DESC LIMIT ?`;
       let stmt = statements.get(sql);
       if (!stmt) {
         stmt = db.prepare(sql);
@@ -136,7 +66,7 @@ export function createReads(db: Database.Database) {
       const more = rows.length > q.limit;
       const page = more ? rows.slice(0, q.limit) : rows;
       return {
-        rows: page.map(summary),
+        rows: page.map(summaryOf),
         next_cursor: more ? encodeCursor(page[page.length - 1].id) : null,
       };
     },
@@ -154,13 +84,13 @@ export function createReads(db: Database.Database) {
         const pv = probeVerdictOf(raw);
         if (pv) vs.push(pv);
       }
-      return { summary: summary(r), raw, verdicts: vs };
+      return { summary: summaryOf(r), raw, verdicts: vs };
     },
     summaries(uids: string[]): MeasurementSummaryRow[] {
       const out: MeasurementSummaryRow[] = [];
       for (const uid of uids) {
         const r = byUid.get(uid) as SummarySqlRow | undefined;
-        if (r) out.push(summary(r));
+        if (r) out.push(summaryOf(r));
       }
       return out;
     },
