@@ -2,7 +2,7 @@
 
 import type pg from 'pg';
 import { bucketStart } from '../rollup-keys.ts';
-import { emptyCounts } from '../sqlite/timeline.ts';
+import { assembleCells, type CellRow, type MethodRow, type ProbeRow } from '../timeline-cells.ts';
 import { BUCKET_SECONDS, type TimelineCell, type TimelineQuery } from '../types.ts';
 
 export function createTimeline(pool: pg.Pool) {
@@ -57,62 +57,11 @@ export function createTimeline(pool: pg.Pool) {
           })
         : Promise.resolve({ rows: [] as unknown[][] }),
     ]);
-    const seriesKey = (t: number, g: string, asn: string) =>
-      q.by_asn ? `${t}\u0000${g}\u0000${asn}` : `${t}\u0000${g}`;
-    const probesBy = new Map<string, number>();
-    for (const [t, g, asn, n] of probeRows.rows as [number, string, string, number][]) {
-      const k = seriesKey(t, g, asn);
-      probesBy.set(k, (probesBy.get(k) ?? 0) + n);
-    }
-    const cells = new Map<string, TimelineCell>();
-    for (const [t, g, input, asn, ok, blocked, down, error, inconclusive, sim, probes] of cellRows.rows as [
-      number,
-      string,
-      string,
-      string,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number | null,
-    ][]) {
-      const pk = seriesKey(t, g, asn);
-      const id = byInput ? `${pk}\u0000${input}` : pk;
-      let c = cells.get(id);
-      if (!c) {
-        c = {
-          t_ms: t * 1000,
-          target_group: g,
-          counts: emptyCounts(),
-          methods: {},
-          probes: probes ?? probesBy.get(pk) ?? 0,
-          simulated: false,
-        };
-        if (byInput) c.input = input === '' ? null : input;
-        if (q.by_asn) c.probe_asn = asn;
-        cells.set(id, c);
-      }
-      c.counts.ok += ok;
-      c.counts.blocked += blocked;
-      c.counts.down += down;
-      c.counts.error += error;
-      c.counts.inconclusive += inconclusive;
-      if (sim === 1) c.simulated = true;
-    }
-    for (const [t, g, input, asn, method, n] of methodRows.rows as [
-      number,
-      string,
-      string,
-      string,
-      string,
-      number,
-    ][]) {
-      const pk = seriesKey(t, g, asn);
-      const c = cells.get(byInput ? `${pk}\u0000${input}` : pk);
-      if (c) c.methods[method] = (c.methods[method] ?? 0) + n;
-    }
-    return [...cells.values()].sort((a, b) => a.t_ms - b.t_ms);
+    return assembleCells(
+      q,
+      cellRows.rows as CellRow[],
+      methodRows.rows as MethodRow[],
+      probeRows.rows as ProbeRow[],
+    ).sort((a, b) => a.t_ms - b.t_ms);
   };
 }

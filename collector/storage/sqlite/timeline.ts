@@ -7,11 +7,8 @@
  */
 import type Database from 'better-sqlite3';
 import { bucketStart } from '../rollup-keys.ts';
-import { BUCKET_SECONDS, type Status, type TimelineCell, type TimelineQuery } from '../types.ts';
-
-export function emptyCounts(): Record<Status, number> {
-  return { ok: 0, blocked: 0, down: 0, error: 0, inconclusive: 0 };
-}
+import { assembleCells, type CellRow, type MethodRow, type ProbeRow } from '../timeline-cells.ts';
+import { BUCKET_SECONDS, type TimelineCell, type TimelineQuery } from '../types.ts';
 
 export function createTimeline(db: Database.Database) {
   const statements = new Map<string, Database.Statement>();
@@ -59,25 +56,13 @@ export function createTimeline(db: Database.Database) {
        FROM ${perInput ? 'rollups_input' : 'rollups'} WHERE ${where.join(' AND ')} GROUP BY ${group}`,
     )
       .raw()
-      .all(...args) as [
-      number,
-      string,
-      string,
-      string,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number | null,
-    ][];
+      .all(...args) as CellRow[];
     const methodRows = prepare(
       `SELECT ${cols}, method, sum(n) FROM ${perInput ? 'rollup_input_methods' : 'rollup_methods'}
        WHERE ${where.join(' AND ')} GROUP BY ${group}, method`,
     )
       .raw()
-      .all(...args) as [number, string, string, string, string, number][];
+      .all(...args) as MethodRow[];
     const probeGroup = `t, target_group${q.by_asn ? ', probe_asn' : ''}`;
     // an input series shows the probes that ran its service (per-service cells hold them)
     const probeRows = (
@@ -89,44 +74,7 @@ export function createTimeline(db: Database.Database) {
             .raw()
             .all(...probeArgs)
         : []
-    ) as [number, string, string, number][];
-    const seriesKey = (t: number, group: string, asn: string) =>
-      q.by_asn ? `${t}\u0000${group}\u0000${asn}` : `${t}\u0000${group}`;
-    const probesBy = new Map<string, number>();
-    for (const [t, group, asn, n] of probeRows) {
-      const k = seriesKey(t, group, asn);
-      probesBy.set(k, (probesBy.get(k) ?? 0) + n);
-    }
-    const cells = new Map<string, TimelineCell>();
-    for (const [t, group, input, asn, ok, blocked, down, error, inconclusive, sim, probes] of cellRows) {
-      const pk = seriesKey(t, group, asn);
-      const id = byInput ? `${pk}\u0000${input}` : pk;
-      let c = cells.get(id);
-      if (!c) {
-        c = {
-          t_ms: t * 1000,
-          target_group: group,
-          counts: emptyCounts(),
-          methods: {},
-          probes: probes ?? probesBy.get(pk) ?? 0,
-          simulated: false,
-        };
-        if (byInput) c.input = input === '' ? null : input;
-        if (q.by_asn) c.probe_asn = asn;
-        cells.set(id, c);
-      }
-      c.counts.ok += ok;
-      c.counts.blocked += blocked;
-      c.counts.down += down;
-      c.counts.error += error;
-      c.counts.inconclusive += inconclusive;
-      if (sim === 1) c.simulated = true;
-    }
-    for (const [t, group, input, asn, method, n] of methodRows) {
-      const pk = seriesKey(t, group, asn);
-      const c = cells.get(byInput ? `${pk}\u0000${input}` : pk);
-      if (c) c.methods[method] = (c.methods[method] ?? 0) + n;
-    }
-    return [...cells.values()];
+    ) as ProbeRow[];
+    return assembleCells(q, cellRows, methodRows, probeRows);
   };
 }
