@@ -16,8 +16,9 @@ export const USAGE = `Usage: raabta collector <command> [options]
 
   start    --db PATH [--port N] [--host H] [--mmdb FILE]... [--allow CIDRS] [--admin-token T]
            [--no-demo] [--trust-proxy true|N|CIDRS] [--workers N] [--synchronous normal|full]
-           [--dashboard DIR] [--datasets DIR] [--uploads-per-minute N]
+           [--dashboard DIR] [--datasets DIR] [--datasets-every MIN] [--uploads-per-minute N]
            Serve the API (and the dashboard). Admin token also from RAABTA_ADMIN_TOKEN.
+           --datasets-every: publish complete days to --datasets DIR every MIN minutes (60; 0 = never).
   backup   --db PATH --out FILE        consistent copy of a live database (SQLite online backup)
   rescore  --db PATH --since ISO [--until ISO]
                                        re-run the analysis: replaces collector verdicts, raw data untouched
@@ -47,6 +48,7 @@ export const START_OPTIONS = {
   synchronous: { value: true },
   dashboard: { value: true },
   datasets: { value: true },
+  'datasets-every': { value: true },
   'uploads-per-minute': { value: true },
 };
 
@@ -77,6 +79,7 @@ export async function startFromArgs(
     synchronous: sync,
     dashboardDir: str(a, 'dashboard') ?? defaults.dashboardDir ?? null,
     datasetsDir: str(a, 'datasets') ?? defaults.datasetsDir ?? null,
+    publishDatasetsEveryMs: (int(a, 'datasets-every', 0, 7 * 24 * 60) ?? 60) * 60_000,
     rateLimits: perMinute ? { uploads: { capacity: perMinute, perSecond: perMinute / 60 } } : undefined,
   });
   const stop = (signal: string) => {

@@ -1,9 +1,10 @@
-/** start(): storage + app + listen (+ the demo on first start, + the detection job). */
+/** start(): storage + app + listen (+ the demo on first start, + the detection and datasets publishing jobs). */
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { loadDemoIfEmpty } from './demo/load-demo.ts';
 import { createAnalyzer } from './ingest/analyze.ts';
 import { startDetectJob } from './jobs/detect-job.ts';
+import { startPublishJob } from './jobs/publish-datasets.ts';
 import { createLogger } from './logging.ts';
 import type { AppOptions } from './options.ts';
 import { describeDb, openStorage } from './storage/postgres/open-storage.ts';
@@ -20,6 +21,8 @@ export interface StartOptions extends Omit<AppOptions, 'storage'> {
   demo?: boolean;
   /** how often the disruption detector runs; 0 = never */
   detectEveryMs?: number;
+  /** how often complete days are published to `datasetsDir` (first run right after start); 0 = never */
+  publishDatasetsEveryMs?: number;
 }
 
 export interface RunningCollector {
@@ -45,6 +48,14 @@ export async function start(o: StartOptions): Promise<RunningCollector> {
   const host = o.host && o.host !== '0.0.0.0' && o.host !== '::' ? o.host : '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const detect = startDetectJob(storage, log, { everyMs: o.detectEveryMs ?? 5 * 60_000 });
+  const clock = o.clock;
+  const publish = o.datasetsDir
+    ? startPublishJob(storage, log, {
+        datasetsDir: o.datasetsDir,
+        everyMs: o.publishDatasetsEveryMs ?? 3600_000,
+        now: clock ? () => clock.now() : undefined,
+      })
+    : null;
   log.info({ url, db: describeDb(o.db) }, 'collector listening');
   let closed = false;
   return {
@@ -56,6 +67,7 @@ export async function start(o: StartOptions): Promise<RunningCollector> {
       if (closed) return;
       closed = true;
       detect.stop();
+      await publish?.stop();
       await app.close();
       await storage.close();
     },
