@@ -255,7 +255,7 @@ export const detection: Benchmark = {
       parameters: {
         seeds,
         scenario:
-          'randomScenario(seed): 3–5 networks, 3–6 probes each, 30 days sampled every 3 h, 1–4 events',
+          'randomScenario(seed) of scripts/demo: networks of a few probes, 30 days sampled every 3 h, random events, noise',
         true_events: base.truth,
         simulated_days: base.simulatedDays,
         baseline: 'threshold ≥ 50 % blocked of ok+blocked per (service, network) hour, ≥ 2 measurements',
