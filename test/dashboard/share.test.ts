@@ -83,6 +83,26 @@ run('feeds: site-wide Atom link on every page, per-service and per-network feeds
   const res = await fetch(`${env.url}/events.atom`);
   t.is(res.status, 200);
   t.regex(res.headers.get('content-type') ?? '', /atom\+xml/);
+  // a real XML parser (the browser's) reads the feed: no parse error, Atom namespace, the demo's events
+  const xml = await res.text();
+  const feed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'application/xml');
+    const entries = [...doc.getElementsByTagNameNS('http://www.w3.org/2005/Atom', 'entry')];
+    return {
+      parseError: doc.getElementsByTagName('parsererror').length > 0,
+      root: `${doc.documentElement.namespaceURI} ${doc.documentElement.localName}`,
+      ids: entries.map((e) => e.getElementsByTagName('id')[0]?.textContent ?? ''),
+      categories: entries.map((e) => e.getElementsByTagName('category')[0]?.getAttribute('term') ?? ''),
+    };
+  }, xml);
+  t.false(feed.parseError);
+  t.is(feed.root, 'http://www.w3.org/2005/Atom feed');
+  t.true(
+    feed.ids.some((id) => id.endsWith(`/api/v1/events/${encodeURIComponent(vpn.id)}`)),
+    'the VPN event',
+  );
+  for (const group of ['x', 'whatsapp_media', vpn.target_group])
+    t.true(feed.categories.includes(group), group);
 });
 
 run('data page: downloads with sizes and checksums, schema link, curl examples', async (t) => {
