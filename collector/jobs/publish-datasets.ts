@@ -120,13 +120,18 @@ export async function recoverStaging(root: string, log: Logger): Promise<void> {
   }
 }
 
+/** Items exported between two turns of the event loop (requests are served in between). */
+const YIELD_EVERY = 100;
+
 async function* stoppable(
   items: AsyncIterable<ExportItem>,
   signal?: AbortSignal,
 ): AsyncGenerator<ExportItem> {
+  let n = 0;
   for await (const item of items) {
     if (signal?.aborted) throw new Error('publishing stopped');
     yield item;
+    if (++n % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -178,7 +183,8 @@ export async function publishDatasets(
   await recoverStaging(root, log);
   const todo = await daysToPublish(storage, root, o.now?.() ?? new Date());
   const max = o.maxDaysPerRun ?? 31;
-  const iterate = o.iterateRawByDay ?? iterateRawByDayFromScan((q) => storage.scanRaw(q));
+  // pages as small as the yield interval: one storage call is one synchronous stretch on the SQLite storage
+  const iterate = o.iterateRawByDay ?? iterateRawByDayFromScan((q) => storage.scanRaw(q), YIELD_EVERY);
   for (const day of todo.slice(0, max)) {
     if (o.signal?.aborted) break;
     const t0 = performance.now();
