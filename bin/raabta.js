@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// `npx raabta` / global install: register tsx so the TypeScript sources run as they are, then start the CLI.
-import { register } from 'tsx/esm/api';
+// `npx raabta` / global install. The probe runs from the JavaScript bundle dist/raabta-probe.mjs when it is
+// there (`npm run build:probe`): no TypeScript compilation at start-up, less memory. Otherwise — and always
+// for `raabta collector`, which is not in the bundle, or with RAABTA_TSX=1 — tsx is registered and the
+// TypeScript sources run as they are. Both paths run the same main() of bin/cli.ts.
+import { existsSync } from 'node:fs';
 
-register();
+const bundle = new URL('../dist/raabta-probe.mjs', import.meta.url);
 process.env.RAABTA_BIN = '1';
-await import('./cli.ts');
+if (process.argv[2] !== 'collector' && process.env.RAABTA_TSX !== '1' && existsSync(bundle)) {
+  await import(bundle.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./cli.ts');
+}
