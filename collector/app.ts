@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { type Clock, systemClock } from '../probe/context.ts';
 import { createDialer, type Dialer } from '../probe/net/dialer.ts';
 import { createGuard } from '../probe/net/guard.ts';
+import { openCheckInStore } from './check-in/store.ts';
 import type { AppContext } from './context.ts';
 import { installErrorHandler } from './errors.ts';
 import { type GeoLookup, openGeo } from './geo/lookup.ts';
@@ -56,6 +57,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const rate = { ...DEFAULT_RATE_LIMITS, ...o.rateLimits };
   const networks = loadNetworks(o.networksFile);
   const geo: GeoLookup = o.geo ?? openGeo(o.mmdb ?? [], (asn) => networks.nameOf(asn));
+  // before anything else is started: a bad check-in file makes buildApp throw, naming the file
+  const checkIn =
+    o.checkIn ?? openCheckInStore({ dir: o.checkInDir ?? null, log, watch: o.checkInWatch ?? false });
   const pool = createPreparePool(o.prepareWorkers ?? defaultPrepareWorkers(), (msg) =>
     log.warn({ msg }, 'collector analysis failed on a measurement'),
   );
@@ -85,7 +89,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
       settings: { ...DEFAULT_CONTROL_SETTINGS, ...o.controlSettings },
       source: o.controlSource ?? 'raabta-collector',
     },
-    checkIn: o.checkIn ?? { suites: [], schedule: {} },
+    checkIn,
     dashboardDir: o.dashboardDir === undefined ? null : o.dashboardDir,
     datasetsDir: o.datasetsDir ?? null,
   };
@@ -125,6 +129,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   installErrorHandler(app, log, (code) => ctx.metrics.inc('raabta_http_errors_total', { code }));
   installNotFound(app, ctx.dashboardDir);
   app.addHook('onClose', async () => {
+    if (!o.checkIn) checkIn.close();
     await pool.close();
   });
 

@@ -3,6 +3,8 @@
  * runCollectorCli returns an exit code, or -1 when the server keeps the process alive.
  */
 
+import { CheckInConfigError } from './check-in/catalog.ts';
+import { openCheckInStore } from './check-in/store.ts';
 import { int, type ParsedArgs, parseArgs, required, str, time, UsageError } from './cli-args.ts';
 import { createAnalyzer } from './ingest/analyze.ts';
 import { runExport, runImportOoni } from './jobs/datasets-cli.ts';
@@ -17,7 +19,10 @@ export const USAGE = `Usage: raabta collector <command> [options]
   start    --db PATH [--port N] [--host H] [--mmdb FILE]... [--allow CIDRS] [--admin-token T]
            [--no-demo] [--trust-proxy true|N|CIDRS] [--workers N] [--synchronous normal|full]
            [--dashboard DIR] [--datasets DIR] [--datasets-every MIN] [--uploads-per-minute N]
+           [--check-in-dir DIR]
            Serve the API (and the dashboard). Admin token also from RAABTA_ADMIN_TOKEN.
+           --check-in-dir: suites and schedules per country/network handed out at check-in (collector/API.md);
+           validated at start (a bad file: no start), reloaded on SIGHUP and when a file changes.
            --datasets-every: publish complete days to --datasets DIR every MIN minutes (60; 0 = never).
   backup   --db PATH --out FILE        consistent copy of a live database (SQLite online backup)
   rescore  --db PATH --since ISO [--until ISO]
@@ -50,6 +55,7 @@ export const START_OPTIONS = {
   datasets: { value: true },
   'datasets-every': { value: true },
   'uploads-per-minute': { value: true },
+  'check-in-dir': { value: true },
 };
 
 function trustProxy(v: string | undefined): boolean | number | string | undefined {
@@ -66,7 +72,13 @@ export async function startFromArgs(
   const sync = str(a, 'synchronous') ?? 'normal';
   if (sync !== 'normal' && sync !== 'full') throw new UsageError('--synchronous: normal or full');
   const perMinute = int(a, 'uploads-per-minute', 1);
+  const log = createLogger();
+  const checkInDir = str(a, 'check-in-dir') ?? null;
+  // read and validated before anything starts: a bad file stops the collector here, naming the file
+  const checkIn = openCheckInStore({ dir: checkInDir, log, watch: checkInDir !== null });
   const running = await start({
+    log,
+    checkIn,
     db: str(a, 'db') ?? process.env.RAABTA_DB_URL ?? required(a, 'db'),
     port: int(a, 'port', 0, 65535) ?? 8080,
     host: str(a, 'host') ?? '127.0.0.1',
@@ -91,6 +103,9 @@ export async function startFromArgs(
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGHUP', () => {
+    checkIn.reload();
+  });
   // machine-readable line for scripts and tests
   process.stdout.write(`collector listening on ${running.url}\n`);
   return running;
@@ -160,6 +175,10 @@ export async function runCollectorCli(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       process.stderr.write(`raabta collector: ${err.message}\n\n${USAGE}`);
       return 2;
+    }
+    if (err instanceof CheckInConfigError) {
+      process.stderr.write(`raabta collector: not started: ${err.message}\n`);
+      return 1;
     }
     throw err;
   }

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Clock, RunSettings } from '../probe/context.ts';
 import type { Dialer } from '../probe/net/dialer.ts';
+import type { CheckInStore } from './check-in/store.ts';
 import type { GeoLookup } from './geo/lookup.ts';
 import type { PreparePool } from './ingest/pool.ts';
 import type { KeyCache } from './ingest/signature.ts';
@@ -26,7 +27,7 @@ export interface AppContext {
   buckets: { uploads: TokenBuckets; control: TokenBuckets; register: TokenBuckets };
   adminToken: string | null;
   control: { dialer: () => Dialer; settings: RunSettings; source: string };
-  checkIn: { suites: unknown[]; schedule: Record<string, string> };
+  checkIn: CheckInStore;
   dashboardDir: string | null;
   datasetsDir: string | null;
 }

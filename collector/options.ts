@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { Clock, RunSettings } from '../probe/context.ts';
+import type { CheckInStore } from './check-in/store.ts';
 import type { GeoLookup } from './geo/lookup.ts';
 import type { RateLimit } from './rate-limit.ts';
 import type { Storage } from './storage/types.ts';
@@ -33,8 +34,12 @@ export interface AppOptions {
   /** how the control names itself in `control.source` */
   controlSource?: string;
   controlSettings?: Partial<RunSettings>;
-  /** suites and schedule handed out at check-in */
-  checkIn?: { suites: unknown[]; schedule: Record<string, string> };
+  /** suites and schedule handed out at check-in, already open (the caller closes it; collector/cli.ts) */
+  checkIn?: CheckInStore;
+  /** otherwise: the operator's check-in directory (collector/check-in/catalog.ts); null = built-in suites */
+  checkInDir?: string | null;
+  /** with checkInDir: reload when a file in it changes */
+  checkInWatch?: boolean;
 }
 
 export interface Limits {

@@ -1,8 +1,9 @@
 /** Probe-facing: registration and check-in. */
-import type { Static } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { CheckInResponse, ErrorBody, RegisterRequest, RegisterResponse } from '../../schemas/src/api.ts';
 import { ProbeHeaders } from '../api-schemas.ts';
+import { contentHash } from '../check-in/catalog.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { plainAddress } from '../geo/lookup.ts';
@@ -45,22 +46,41 @@ export async function probeApiRoutes(app: FastifyInstance, ctx: AppContext): Pro
     '/api/v1/check-in',
     {
       schema: {
-        summary: "Where the caller is (country, ASN) from the collector's local database; its address echoed",
+        summary:
+          "Where the caller is (country, ASN) from the collector's local database, its address echoed, and the " +
+          'suites and schedule for that country and network; ETag / If-None-Match → 304',
         headers: ProbeHeaders,
-        response: { 200: CheckInResponse },
+        response: {
+          200: CheckInResponse,
+          304: Type.Null({ description: 'unchanged since the ETag sent in If-None-Match' }),
+        },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const ip = plainAddress(req.ip);
       const g = ctx.geo.lookup(ip);
-      return {
+      const lists = ctx.checkIn.lists(g.cc, g.asn);
+      const body: CheckInResponse = {
         probe_cc: g.cc,
         probe_asn: g.asn,
         probe_network_name: g.network_name ?? ctx.networks.nameOf(g.asn),
         probe_ip: ip,
-        suites: ctx.checkIn.suites,
-        schedule: ctx.checkIn.schedule,
+        version: lists.version,
+        suites: lists.suites,
+        schedule: lists.schedule,
       };
+      // the whole answer (address included) decides the ETag: a 304 means the cached answer is exact
+      const etag = `"${contentHash({ ...body, suites: lists.version })}"`;
+      reply.header('etag', etag).header('cache-control', 'no-cache');
+      if (ifNoneMatch(req.headers['if-none-match'], etag)) return reply.code(304).send();
+      return body;
     },
   );
+}
+
+/** RFC 9110 If-None-Match: `*` or a list of (possibly weak) entity tags. */
+function ifNoneMatch(header: string | string[] | undefined, etag: string): boolean {
+  if (!header) return false;
+  const tags = (Array.isArray(header) ? header.join(',') : header).split(',').map((s) => s.trim());
+  return tags.some((t) => t === '*' || t.replace(/^W\//, '') === etag);
 }

@@ -2,22 +2,25 @@
 import { closeSync, openSync } from 'node:fs';
 import { runTargets } from '../daemon/run-targets.ts';
 import type { Runtime } from '../daemon/runtime.ts';
-import { adhocTarget, filterRisky, loadSuite } from '../daemon/targets.ts';
+import { adhocTarget, filterRisky, loadSuite, mergeSchedule } from '../daemon/targets.ts';
 import type { Target } from '../target.ts';
 import type { ProbeArgs } from './args.ts';
 import { progressReporter } from './progress.ts';
 
 export async function runOnce(rt: Runtime, args: ProbeArgs, say: (line: string) => void): Promise<number> {
-  const groups: { suite: string; targets: Target[] }[] = [];
-  if (args.targets.length) groups.push({ suite: 'adhoc', targets: args.targets.map(adhocTarget) });
-  const suites = args.suites.length || args.targets.length ? args.suites : Object.keys(rt.config.schedule);
-  for (const s of suites) groups.push({ suite: s, targets: await loadSuite(s) });
-
+  // check in first: the collector's suites (or the cached copy) decide what a suite name measures
+  const ci = await rt.refreshCheckIn();
   if (rt.config.upload) {
-    const ci = await rt.refreshCheckIn();
     if (ci.source === 'cache') say(`Collector unreachable; using the network details from ${ci.fetchedAt}.`);
     if (ci.source === 'none' && ci.error) say(`Collector unreachable (${ci.error}); measuring anyway.`);
-  } else await rt.refreshCheckIn();
+  }
+  const groups: { suite: string; targets: Target[] }[] = [];
+  if (args.targets.length) groups.push({ suite: 'adhoc', targets: args.targets.map(adhocTarget) });
+  const suites =
+    args.suites.length || args.targets.length
+      ? args.suites
+      : Object.keys(mergeSchedule(rt.config.schedule, ci));
+  for (const s of suites) groups.push({ suite: s, targets: await loadSuite(s, ci) });
   const vpn = rt.vpn();
   if (vpn.detected) {
     say(

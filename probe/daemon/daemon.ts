@@ -9,7 +9,7 @@ import { finishRun, overDailyBudget, startRun } from './budget.ts';
 import { runTargets } from './run-targets.ts';
 import type { Runtime } from './runtime.ts';
 import { Scheduler } from './scheduler.ts';
-import { filterRisky, loadSuite } from './targets.ts';
+import { filterRisky, loadSuite, mergeSchedule } from './targets.ts';
 
 export interface DaemonHandle {
   scheduler: Scheduler;
@@ -17,8 +17,9 @@ export interface DaemonHandle {
   done: Promise<void>;
 }
 
+/** The configuration's schedule, with the collector's for suites the volunteer left alone (targets.ts). */
 export async function effectiveSchedule(rt: Runtime): Promise<Record<string, string>> {
-  return { ...rt.config.schedule };
+  return mergeSchedule(rt.config.schedule, rt.checkIn ?? (await rt.refreshCheckIn()));
 }
 
 export async function startDaemon(rt: Runtime): Promise<DaemonHandle> {
@@ -52,7 +53,7 @@ export async function startDaemon(rt: Runtime): Promise<DaemonHandle> {
     await refresh().catch(() => {});
     let targets: Awaited<ReturnType<typeof loadSuite>>;
     try {
-      targets = await loadSuite(suite);
+      targets = await loadSuite(suite, rt.checkIn);
     } catch (err) {
       const id = startRun(outbox.db, suite, 'scheduled');
       finishRun(outbox.db, id, {
@@ -70,6 +71,7 @@ export async function startDaemon(rt: Runtime): Promise<DaemonHandle> {
     if (!signal.aborted) await upload();
   };
 
+  await refresh().catch(() => {});
   const schedule = await effectiveSchedule(rt);
   const scheduler = new Scheduler({
     schedule,
@@ -80,7 +82,6 @@ export async function startDaemon(rt: Runtime): Promise<DaemonHandle> {
   });
   const uploadTask = createTask(config.upload_schedule, () => upload(), { name: 'raabta-upload' });
   writeFileSync(rt.paths.daemon, JSON.stringify({ pid: process.pid, started_at: new Date().toISOString() }));
-  await refresh().catch(() => {});
   scheduler.start();
   if (config.upload) void uploadTask.start();
   void upload();

@@ -1,15 +1,22 @@
 /**
- * Targets for a run: `--target URL` (web, suite 'adhoc') or a suite from probe/suites/*.json (through
- * probe/suites/load.ts when it exists, else a minimal reader of the JSON files). Risky categories are left
- * out unless the configuration enables them.
+ * Targets for a run: `--target URL` (web, suite 'adhoc'), a path to one's own JSON file, or a suite by name:
+ * the collector's copy from the last good check-in when it has one (probe/identity/check-in.ts, already
+ * checked with the suite loader), else the built-in probe/suites/<name>.json (probe/suites/load.ts). Risky
+ * categories are left out unless the configuration enables them, wherever the suite came from.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
+import { DEFAULT_SCHEDULE } from '../config/config.ts';
+import { loadSuite as loadBuiltInSuite, SUITES_DIR } from '../suites/load.ts';
 import type { Target, TargetKind } from '../target.ts';
 
-const SUITES_DIR = fileURLToPath(new URL('../suites/', import.meta.url));
 const KINDS: TargetKind[] = ['web', 'tcp', 'dns', 'openvpn', 'wireguard', 'ikev2', 'tor'];
+
+/** Suites handed out centrally (CheckInResult.suites). */
+export interface CentralLists {
+  suites: { suite: string; targets: Target[] }[];
+  schedule: Record<string, string>;
+}
 
 export function adhocTarget(url: string): Target {
   let u: URL;
@@ -62,6 +69,7 @@ export function readSuiteFile(file: string): Target[] {
     .filter((t) => !!t);
 }
 
+/** Built-in suite names (probe/suites/*.json). */
 export function suiteNames(dir = SUITES_DIR): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
@@ -69,24 +77,38 @@ export function suiteNames(dir = SUITES_DIR): string[] {
     .map((f) => basename(f, '.json'));
 }
 
-/** The targets of suite `name` (the shared loader when present, otherwise the JSON file). */
-export async function loadSuite(name: string, dir = SUITES_DIR): Promise<Target[]> {
-  // A path to a JSON file of one's own targets (same format) works as a suite name too.
+/**
+ * The targets of suite `name`: a JSON file path (one's own suite), the central copy in `central`, or the
+ * built-in suite.
+ */
+export async function loadSuite(name: string, central?: CentralLists | null): Promise<Target[]> {
   if (name.endsWith('.json') && existsSync(name)) return readSuiteFile(name);
-  if (dir === SUITES_DIR && existsSync(join(SUITES_DIR, 'load.ts'))) {
-    const mod = (await import('../suites/load.ts' as string)) as Record<string, unknown>;
-    const fn = (mod.loadSuite ?? mod.default) as ((n: string) => unknown) | undefined;
-    if (typeof fn === 'function') {
-      const s = (await fn(name)) as Target[] | { targets: Target[] };
-      return Array.isArray(s) ? s : s.targets;
-    }
-  }
-  const file = join(dir, `${name}.json`);
-  if (!existsSync(file)) {
-    const known = suiteNames(dir);
+  const fromCollector = central?.suites.find((s) => s.suite === name);
+  if (fromCollector) return fromCollector.targets;
+  if (!suiteNames().includes(name)) {
+    const known = [...new Set([...suiteNames(), ...(central?.suites.map((s) => s.suite) ?? [])])].sort();
     throw new Error(`unknown suite "${name}"${known.length ? ` (known: ${known.join(', ')})` : ''}`);
   }
-  return readSuiteFile(file);
+  return loadBuiltInSuite(name).targets;
+}
+
+/**
+ * The schedule to run: the configuration's, with the collector's entries for suites the volunteer did not
+ * set (a suite at its default cron, or not listed and not a default suite). What the volunteer set, or
+ * disabled with null, wins. Central entries for suites this probe does not have are ignored.
+ */
+export function mergeSchedule(
+  local: Record<string, string>,
+  central: CentralLists | null | undefined,
+  defaults: Record<string, string> = DEFAULT_SCHEDULE,
+): Record<string, string> {
+  const out = { ...local };
+  const known = new Set([...suiteNames(), ...(central?.suites.map((s) => s.suite) ?? [])]);
+  for (const [suite, cron] of Object.entries(central?.schedule ?? {})) {
+    const volunteerSet = suite in defaults ? local[suite] !== defaults[suite] : suite in local;
+    if (!volunteerSet && known.has(suite)) out[suite] = cron;
+  }
+  return out;
 }
 
 /** Splits targets into those to run and those skipped for being in a risky category not enabled. */

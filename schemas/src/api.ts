@@ -27,13 +27,55 @@ export const RegisterRequest = Type.Object(
 );
 export const RegisterResponse = Type.Object({ probe_id: Type.String() });
 
+const TARGET_KINDS = ['web', 'tcp', 'dns', 'openvpn', 'wireguard', 'ikev2', 'tor'] as const;
+
+/** One target of a suite as handed out at check-in (probe/target.ts `Target`, checked by probe/suites/load.ts). */
+export const SuiteTarget = Type.Object(
+  {
+    input: Type.String(),
+    kind: Type.Union(TARGET_KINDS.map((k) => Type.Literal(k))),
+    suite: Type.String(),
+    group: Type.String(),
+    category_code: Type.Union([Type.String(), Type.Null()]),
+    throughput: Type.Optional(
+      Type.Object(
+        {
+          path: Type.Optional(Type.String()),
+          maxBytes: Type.Optional(Type.Integer()),
+          maxSeconds: Type.Optional(Type.Number()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+);
+/** A suite (probe/suites/*.json after loading: every target complete). */
+export const CheckInSuite = Type.Object(
+  {
+    suite: Type.String(),
+    version: Type.String(),
+    description: Type.Optional(Type.String()),
+    targets: Type.Array(SuiteTarget),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * 200 with header `ETag: "<hash of this body>"`; a request with a matching `If-None-Match` gets 304 and no body
+ * (the probe keeps its cached copy). `version` is the hash of `suites` + `schedule` only: the same for every
+ * probe given the same lists, it changes exactly when the operator's lists for this network change.
+ */
 export const CheckInResponse = Type.Object({
   probe_cc: Type.String(),
   probe_asn: Type.String(),
   probe_network_name: Type.Union([Type.String(), Type.Null()]),
   /** the caller's address as the collector saw it, so the probe can scrub it; never stored */
   probe_ip: Type.String(),
-  suites: Type.Array(Type.Unknown()),
+  version: Type.String(),
+  suites: Type.Array(CheckInSuite),
+  /** suite → cron expression (5 fields, or 6 with seconds) */
   schedule: Type.Record(Type.String(), Type.String()),
 });
 
@@ -75,6 +117,7 @@ export const ControlResponse = Control;
 
 export type RegisterRequest = Static<typeof RegisterRequest>;
 export type CheckInResponse = Static<typeof CheckInResponse>;
+export type CheckInSuite = Static<typeof CheckInSuite>;
 export type UploadBatch = Static<typeof UploadBatch>;
 export type UploadResponse = Static<typeof UploadResponse>;
 export type UploadItemResult = Static<typeof UploadItemResult>;

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import test from 'ava';
 import { writeMmdb } from '../../collector/geo/mmdb-writer.ts';
+import { loadSuites } from '../../probe/suites/load.ts';
 import { http, newKey, startCollector, tempDir } from './helpers.ts';
 
 const json = { 'content-type': 'application/json' };
@@ -68,14 +69,16 @@ test('check-in looks the caller up in the local mmdb; without one it is ZZ/AS0',
     headers: { 'x-raabta-probe-id': 'p_x' },
   });
   t.is(r.status, 200);
-  t.deepEqual(r.json, {
+  const { suites, version, ...where } = r.json;
+  t.deepEqual(where, {
     probe_cc: 'PK',
     probe_asn: 'AS17557',
     probe_network_name: 'PTCL',
     probe_ip: '127.0.0.9',
-    suites: [],
     schedule: {},
   });
+  t.regex(version, /^[0-9a-f]{32}$/);
+  t.deepEqual(suites, loadSuites(), 'without an operator directory: the built-in suites of the probe');
   const bare = await startCollector();
   t.teardown(() => bare.close());
   const u = await http(`${bare.url}/api/v1/check-in`);
