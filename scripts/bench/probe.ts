@@ -6,14 +6,21 @@
  * rb-outside, which never passes the censor) is observed once beforehand, attached to each measurement and the
  * verdict recomputed with the test's own analyze(), as the collector's re-scoring does; every verdict is
  * checked against what the censor does.
+ *
+ * The default-concurrency run is made twice: with the harness through tsx (TypeScript compiled at load, as
+ * `npm run probe` runs) and with the harness bundled to JavaScript the way `npm run build:probe` bundles the
+ * CLI (scripts/build-probe.ts; what bin/raabta.js runs when dist/ is built). Start-up: wall time of
+ * `raabta probe --help` through tsx and from the CLI bundle, median of 5 each (outside the lab).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS } from '../../probe/config/config.ts';
 import type { Target } from '../../probe/target.ts';
 import { testFor } from '../../probe/tests/index.ts';
 import type { Control, Measurement } from '../../schemas/src/measurement.ts';
+import { buildProbe } from '../build-probe.ts';
 import {
   acquireLabLock,
   down,
@@ -35,6 +42,7 @@ interface RunFigures {
   cpu_s: number;
   peak_rss_mib: number;
   rss_before_run_mib: number;
+  max_rss_mib: number;
   correct: number;
   measured: number;
   wrong: string[];
@@ -58,19 +66,59 @@ function jobFor(state: LabState, count: number, concurrency: number): ProbeJob {
   };
 }
 
+/** The harness bundled like the CLI (scripts/build-probe.ts), in `dir` with node_modules linked beside it. */
+async function bundleHarness(dir: string): Promise<string> {
+  symlinkSync(join(BENCH_ROOT, 'node_modules'), join(dir, 'node_modules'));
+  const { bundle } = await buildProbe({
+    quiet: true,
+    outDir: join(dir, 'bundle'),
+    entry: join(BENCH_ROOT, 'scripts', 'bench', 'probe-in-ns.ts'),
+    outName: 'probe-in-ns.mjs',
+  });
+  return bundle;
+}
+
 async function harness(
   ns: string,
   mode: 'probe' | 'control',
   job: ProbeJob,
   dir: string,
+  bundle?: string,
 ): Promise<Record<string, unknown>[]> {
-  const file = join(dir, `${mode}-${job.concurrency}.json`);
+  const file = join(dir, `${mode}-${job.concurrency}${bundle ? '-bundle' : ''}.json`);
   writeFileSync(file, JSON.stringify(job));
-  return runJsonChild(`${BENCH_ROOT}scripts/bench/probe-in-ns.ts`, [mode, file], undefined, {
+  // bundled: plain `node bundle.mjs` — runJsonChild's `--import tsx` is taken out, so tsx is never loaded
+  const script = bundle ?? `${BENCH_ROOT}scripts/bench/probe-in-ns.ts`;
+  const plain = (argv: string[]) => {
+    const i = argv.findIndex((a, j) => a === '--import' && argv[j + 1] === 'tsx');
+    return bundle && i >= 0 ? [...argv.slice(0, i), ...argv.slice(i + 2)] : argv;
+  };
+  return runJsonChild(script, [mode, file], undefined, {
     timeoutMs: 20 * 60_000,
     profile: mode === 'probe',
-    wrap: (argv) => nsSpawn(ns, argv, { cwd: BENCH_ROOT, env: { ...process.env, UV_THREADPOOL_SIZE: '16' } }),
+    wrap: (argv) =>
+      nsSpawn(ns, plain(argv), { cwd: BENCH_ROOT, env: { ...process.env, UV_THREADPOOL_SIZE: '16' } }),
   });
+}
+
+/** Median wall time (ms) of `raabta probe --help` through tsx and from the CLI bundle, alternating, n each. */
+async function startupMs(dir: string, n: number): Promise<{ tsx: number; bundle: number }> {
+  const { bundle } = await buildProbe({ quiet: true, outDir: join(dir, 'cli') });
+  const argv = {
+    tsx: ['--import', 'tsx', join(BENCH_ROOT, 'bin', 'cli.ts'), 'probe', '--help'],
+    bundle: [bundle, 'probe', '--help'],
+  };
+  const times: { tsx: number[]; bundle: number[] } = { tsx: [], bundle: [] };
+  for (let i = 0; i < n; i++) {
+    for (const k of ['tsx', 'bundle'] as const) {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, argv[k], { cwd: BENCH_ROOT, stdio: 'ignore' });
+      if (r.status !== 0) throw new Error(`raabta probe --help (${k}) exited ${r.status}`);
+      times[k].push(performance.now() - t0);
+    }
+  }
+  const median = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  return { tsx: median(times.tsx), bundle: median(times.bundle) };
 }
 
 async function runProbe(
@@ -79,8 +127,10 @@ async function runProbe(
   count: number,
   concurrency: number,
   controls: Map<string, Control>,
+  bundle?: string,
 ): Promise<RunFigures> {
-  const lines = await harness(state.namespaces.probe, 'probe', jobFor(state, count, concurrency), dir);
+  const job = jobFor(state, count, concurrency);
+  const lines = await harness(state.namespaces.probe, 'probe', job, dir, bundle);
   const done = lines.find((l) => l.phase === 'done');
   if (!done) throw new Error('probe harness reported no result');
   const wrong: string[] = [];
@@ -102,6 +152,7 @@ async function runProbe(
     cpu_s: Number(done.cpu_s),
     peak_rss_mib: Number(done.peak_rss_mib),
     rss_before_run_mib: Number(done.rss_before_run_mib),
+    max_rss_mib: Number(done.max_rss_mib),
     correct,
     measured,
     wrong,
@@ -145,9 +196,20 @@ export const probe: Benchmark = {
       const controls = new Map(controlLines.map((l) => [String(l.input), l.control as Control]));
       const fast = await runProbe(state, dir, count, concurrency, controls);
       o.log(`concurrency ${concurrency}: ${fast.wall_s.toFixed(1)} s, ${fast.correct}/${count} correct`);
+      const harnessBundle = await bundleHarness(dir);
+      const bundled = await runProbe(state, dir, count, concurrency, controls, harnessBundle);
+      o.log(
+        `concurrency ${concurrency}, bundled: ${bundled.wall_s.toFixed(1)} s, ${bundled.correct}/${count} correct, ` +
+          `RSS ${bundled.rss_before_run_mib.toFixed(0)} MiB before, peak ${bundled.peak_rss_mib.toFixed(0)} MiB ` +
+          `(tsx: ${fast.rss_before_run_mib.toFixed(0)}, ${fast.peak_rss_mib.toFixed(0)})`,
+      );
       const serial = await runProbe(state, dir, count, 1, controls);
       o.log(`concurrency 1: ${serial.wall_s.toFixed(1)} s, ${serial.correct}/${count} correct`);
-      const wrong = [...fast.wrong, ...serial.wrong];
+      const startup = await startupMs(dir, 5);
+      o.log(
+        `start-up (probe --help): tsx ${startup.tsx.toFixed(0)} ms, bundle ${startup.bundle.toFixed(0)} ms`,
+      );
+      const wrong = [...fast.wrong, ...bundled.wrong.map((w) => `bundled ${w}`), ...serial.wrong];
       return {
         name: 'probe',
         parameters: {
@@ -167,6 +229,15 @@ export const probe: Benchmark = {
           rss_before_run_mib: fast.rss_before_run_mib,
           verdicts_correct: fast.correct,
           measured: fast.measured,
+          bundled_wall_s: bundled.wall_s,
+          bundled_cpu_s: bundled.cpu_s,
+          bundled_peak_rss_mib: bundled.peak_rss_mib,
+          bundled_rss_before_run_mib: bundled.rss_before_run_mib,
+          bundled_max_rss_mib: bundled.max_rss_mib,
+          bundled_verdicts_correct: bundled.correct,
+          bundled_measured: bundled.measured,
+          startup_ms_tsx: startup.tsx,
+          startup_ms_bundle: startup.bundle,
         },
         baseline: {
           wall_s: serial.wall_s,
@@ -185,11 +256,18 @@ export const probe: Benchmark = {
             value: fast.peak_rss_mib,
             target: 120,
           },
+          {
+            label: 'peak RSS ≤ 120 MB, bundled probe',
+            met: bundled.peak_rss_mib <= 120,
+            value: bundled.peak_rss_mib,
+            target: 120,
+          },
           { label: 'every verdict correct', met: wrong.length === 0, value: fast.correct, target: count },
         ],
         notes: [
           'controls observed once in rb-outside before the runs (not in the wall time), attached, verdicts recomputed',
           'peak RSS is sampled every 50 ms during the run; rss_before_run is the process with every module loaded (Node + tsx + probe)',
+          'bundled_*: the same default-concurrency run with the harness bundled as npm run build:probe bundles the CLI (no tsx); startup_ms_*: raabta probe --help, median of 5, tsx vs the CLI bundle',
           ...(wrong.length ? [`wrong verdicts: ${wrong.slice(0, 10).join('; ')}`] : []),
         ],
       };
