@@ -6,7 +6,7 @@ import { runExportCli, runImportOoniCli } from '../datasets/cli.ts';
 import { iterateRawByDayFromScan } from '../datasets/export-all.ts';
 import { createAnalyzer } from '../ingest/analyze.ts';
 import { ingestMeasurements } from '../ingest/local-ingest.ts';
-import { openSqliteStorage } from '../storage/sqlite/index.ts';
+import { openStorage } from '../storage/postgres/open-storage.ts';
 
 /** Imported OONI measurements carry no Raabta probe id; their batches are recorded under this one. */
 export const OONI_IMPORT_PROBE = 'ooni-import';
@@ -14,7 +14,7 @@ export const OONI_IMPORT_PROBE = 'ooni-import';
 export function runExport(argv: string[]): Promise<number> {
   return runExportCli(argv, {
     async openSource(db) {
-      const storage = openSqliteStorage({ path: db });
+      const storage = await openStorage(db);
       return {
         iterateRawByDay: iterateRawByDayFromScan((o) => storage.scanRaw(o)),
         close: () => storage.close(),
@@ -26,7 +26,7 @@ export function runExport(argv: string[]): Promise<number> {
 export function runImportOoni(argv: string[]): Promise<number> {
   return runImportOoniCli(argv, {
     async openSink(db) {
-      const storage = openSqliteStorage({ path: db });
+      const storage = await openStorage(db);
       const analyze = createAnalyzer();
       return {
         async insert(batch) {

@@ -1,15 +1,13 @@
 /**
  * kill -9 mid-ingest: every acknowledged measurement survives exactly once, and the rollups still equal a
- * recount from the raw rows. A child process runs the collector on a temp SQLite file.
+ * recount from the raw rows. A child process runs the collector on a temp SQLite file (WAL, synchronous
+ * normal), or with RAABTA_TEST_STORAGE=postgres on a fresh PostgreSQL database (committed = acknowledged).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { sign } from 'node:crypto';
-import { join } from 'node:path';
 import test from 'ava';
-import Database from 'better-sqlite3';
-import { openSqliteStorage } from '../../collector/storage/sqlite/index.ts';
 import { sampleMeasurement } from '../../collector/testing/sample-measurement.ts';
-import { batchBody, http, registerProbe, type TestProbe, tempDir } from './helpers.ts';
+import { batchBody, http, registerProbe, type TestProbe, tempDir, testDb } from './helpers.ts';
 
 const CLI = new URL('../../collector/cli.ts', import.meta.url).pathname;
 
@@ -72,7 +70,9 @@ async function send(url: string, p: TestProbe, n: number, seq: number) {
 test('every acknowledged measurement survives kill -9 exactly once, with consistent rollups', async (t) => {
   const tmp = tempDir();
   t.teardown(tmp.remove);
-  const db = join(tmp.dir, 'crash.db');
+  const database = await testDb(tmp.dir, 'crash.db');
+  t.teardown(() => database.drop());
+  const db = database.db;
   const first = await startChild(db);
   const probes = await Promise.all([0, 1, 2, 3].map(() => registerProbe(first.url)));
   const acked = new Map<string, string>();
@@ -110,19 +110,21 @@ test('every acknowledged measurement survives kill -9 exactly once, with consist
   second.child.kill('SIGTERM');
   await new Promise((r) => second.child.once('exit', r));
 
-  const check = new Database(db, { readonly: true });
-  const count = check.prepare('SELECT count(*) FROM measurements WHERE uid = ?').pluck();
+  const stored = new Map<string, number>();
+  for (const r of await database.query<{ uid: string; n: number | string }>(
+    'SELECT uid, count(*) AS n FROM measurements GROUP BY uid',
+  ))
+    stored.set(r.uid, Number(r.n));
   let missing = 0;
   let duplicated = 0;
   for (const uid of acked.keys()) {
-    const n = count.get(uid) as number;
+    const n = stored.get(uid) ?? 0;
     if (n === 0) missing++;
     if (n > 1) duplicated++;
   }
-  check.close();
   t.is(missing, 0, `all ${acked.size} acknowledged measurements are stored`);
   t.is(duplicated, 0);
-  const storage = openSqliteStorage({ path: db });
+  const storage = await database.open();
   t.teardown(() => storage.close());
   t.deepEqual(await storage.verifyRollups(), [], 'rollups equal a recount from raw rows');
   const sample = [...acked.entries()].filter((_, i) => i % 97 === 0);

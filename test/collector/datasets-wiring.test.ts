@@ -4,17 +4,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { runCollectorCli } from '../../collector/cli.ts';
-import { openSqliteStorage } from '../../collector/storage/sqlite/index.ts';
-import { http, startCollector, tempDir } from './helpers.ts';
+import { http, startCollector, tempDir, testDb } from './helpers.ts';
 
 const FIXTURE = new URL('../fixtures/ooni/web-connectivity.jsonl', import.meta.url).pathname;
 
 test('OONI measurements imported through the collector CLI are stored, exported and served', async (t) => {
   const tmp = tempDir();
   t.teardown(tmp.remove);
-  const db = join(tmp.dir, 'c.db');
+  const d = await testDb(tmp.dir, 'c.db');
+  t.teardown(() => d.drop());
+  const db = d.db;
   t.is(await runCollectorCli(['import-ooni', FIXTURE, '--db', db]), 0);
-  const s = openSqliteStorage({ path: db });
+  const s = await d.open();
   const { measurements } = await s.stats();
   t.true(measurements > 0);
   t.deepEqual(await s.verifyRollups(), []);

@@ -1,16 +1,16 @@
-import { join } from 'node:path';
 import test from 'ava';
 import pino from 'pino';
 import { type DetectorSeries, startDetectJob } from '../../collector/jobs/detect-job.ts';
-import { openSqliteStorage } from '../../collector/storage/sqlite/index.ts';
 import { sampleMeasurement } from '../../collector/testing/sample-measurement.ts';
-import { tempDir } from './helpers.ts';
+import { tempDir, testDb } from './helpers.ts';
 import { batchOf } from './storage-contract.ts';
 
 test('the detection job feeds hourly series per network and per country to the detector and stores its events', async (t) => {
   const tmp = tempDir();
   t.teardown(tmp.remove);
-  const s = openSqliteStorage({ path: join(tmp.dir, 'd.db') });
+  const d = await testDb(tmp.dir, 'd.db');
+  t.teardown(() => d.drop());
+  const s = await d.open();
   t.teardown(() => s.close());
   const now = new Date(Date.UTC(2024, 10, 10, 12, 30));
   const blocked = { status: 'blocked' as const, method: 'tls' as const };
@@ -92,7 +92,9 @@ test('the detection job feeds hourly series per network and per country to the d
 test('with the real detector, blocking seen by several probes becomes an event with sample evidence', async (t) => {
   const tmp = tempDir();
   t.teardown(tmp.remove);
-  const s = openSqliteStorage({ path: join(tmp.dir, 'd.db') });
+  const d = await testDb(tmp.dir, 'd.db');
+  t.teardown(() => d.drop());
+  const s = await d.open();
   t.teardown(() => s.close());
   const blocked = { status: 'blocked' as const, method: 'tls' as const };
   const ok = { status: 'ok' as const, method: null };
@@ -128,7 +130,9 @@ test('with the real detector, blocking seen by several probes becomes an event w
 test('a disruption longer than the window stays one event as the window slides past its start', async (t) => {
   const tmp = tempDir();
   t.teardown(tmp.remove);
-  const s = openSqliteStorage({ path: join(tmp.dir, 'd.db') });
+  const d = await testDb(tmp.dir, 'd.db');
+  t.teardown(() => d.drop());
+  const s = await d.open();
   t.teardown(() => s.close());
   const day0 = Date.UTC(2024, 1, 1);
   const blocked = { status: 'blocked' as const, method: 'tls' as const };
@@ -163,7 +167,9 @@ test('a disruption longer than the window stays one event as the window slides p
 test('without a detector the job does nothing', async (t) => {
   const tmp = tempDir();
   t.teardown(tmp.remove);
-  const s = openSqliteStorage({ path: join(tmp.dir, 'd.db') });
+  const d = await testDb(tmp.dir, 'd.db');
+  t.teardown(() => d.drop());
+  const s = await d.open();
   t.teardown(() => s.close());
   const job = startDetectJob(s, pino({ level: 'silent' }), { everyMs: 0, detect: null });
   t.is(await job.runOnce(), 0);

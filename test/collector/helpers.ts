@@ -1,6 +1,11 @@
-/** Shared helpers for the collector tests: a real collector on port 0 with a real SQLite file in a temp dir. */
+/**
+ * Shared helpers for the collector tests: a real collector on port 0 over a real database — a SQLite file in
+ * a temp dir, or with `RAABTA_TEST_STORAGE=postgres` a fresh database on one throw-away PostgreSQL server
+ * per test file (test/helpers/postgres.ts), dropped when the collector closes.
+ */
+import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,20 +16,146 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp } from '../../collector/app.ts';
 import type { AppOptions } from '../../collector/options.ts';
-import { openSqliteStorage } from '../../collector/storage/sqlite/index.ts';
+import { pgProgram } from '../../collector/storage/postgres/index.ts';
+import { openStorage } from '../../collector/storage/postgres/open-storage.ts';
+import { createPool } from '../../collector/storage/postgres/pool.ts';
+import { createTestDatabase } from '../../collector/storage/postgres/test-db.ts';
 import type { Storage } from '../../collector/storage/types.ts';
 import type { Measurement } from '../../schemas/src/measurement.ts';
+import { sharedPostgres } from '../helpers/postgres.ts';
 
 export function tempDir(prefix = 'raabta-collector-'): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+export type TestEngine = 'sqlite' | 'postgres';
+
+function engineFromEnv(): TestEngine {
+  const v = process.env.RAABTA_TEST_STORAGE ?? 'sqlite';
+  if (v !== 'sqlite' && v !== 'postgres')
+    throw new Error(`RAABTA_TEST_STORAGE must be sqlite or postgres, not ${v}`);
+  return v;
+}
+
+/** The engine the collector tests run on: `RAABTA_TEST_STORAGE` (sqlite, the default, or postgres). */
+export const TEST_STORAGE: TestEngine = engineFromEnv();
+
+type Row = Record<string, unknown>;
+
+/** A fresh, empty database of the engine under test, and plain SQL on it through its own connection. */
+export interface TestDb {
+  engine: TestEngine;
+  /** what `--db` takes: the SQLite file's path or the PostgreSQL URL */
+  db: string;
+  /** opens the collector's storage on it */
+  open(): Promise<Storage>;
+  /** SQL with `?` placeholders (turned into $1, $2 … on PostgreSQL); bytea/BLOB as Buffer, integers as numbers */
+  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** column names of a table, sorted */
+  columns(table: string): Promise<string[]>;
+  /** every byte the database keeps, as text: the SQLite files as latin1, or a plain pg_dump */
+  dump(): string;
+  /** drops the database (PostgreSQL) / removes nothing of a SQLite file (its directory belongs to the caller) */
+  drop(): Promise<void>;
+}
+
+/** Opens the storage and makes sure it is the engine under test (never a silent fallback to the other). */
+async function openChecked(db: string, engine: TestEngine): Promise<Storage> {
+  const storage = await openStorage(db);
+  if (storage.kind !== engine) {
+    await storage.close();
+    throw new Error(`opened a ${storage.kind} storage for ${engine}`);
+  }
+  return storage;
+}
+
+/** A new database: on SQLite `dir/name`, on PostgreSQL a fresh database on this file's shared server. */
+export async function testDb(
+  dir: string,
+  name = 'collector.db',
+  engine: TestEngine = TEST_STORAGE,
+): Promise<TestDb> {
+  if (engine === 'sqlite') {
+    const path = join(dir, name);
+    const query = async <T extends Row>(sql: string, params: unknown[] = []) => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.prepare(sql).all(...params) as T[];
+      } finally {
+        db.close();
+      }
+    };
+    return {
+      engine,
+      db: path,
+      open: () => openChecked(path, engine),
+      query,
+      async columns(table) {
+        return (await query<{ name: string }>(`SELECT name FROM pragma_table_info('${table}')`))
+          .map((r) => r.name)
+          .sort();
+      },
+      dump() {
+        return readdirSync(dir)
+          .filter((f) => f.startsWith(name))
+          .map((f) => readFileSync(join(dir, f)).toString('latin1'))
+          .join('\n');
+      },
+      async drop() {},
+    };
+  }
+  const server = await sharedPostgres();
+  const created = await createTestDatabase(server.url, 'raabta_test');
+  let pool: ReturnType<typeof createPool> | undefined;
+  const query = async <T extends Row>(sql: string, params: unknown[] = []) => {
+    pool ??= createPool(created.url, { max: 2, applicationName: 'raabta-test' });
+    let n = 0;
+    return (
+      await pool.query(
+        sql.replace(/\?/g, () => `$${++n}`),
+        params,
+      )
+    ).rows as T[];
+  };
+  return {
+    engine,
+    db: created.url,
+    open: () => openChecked(created.url, engine),
+    query,
+    async columns(table) {
+      return (
+        await query<{ column_name: string }>(
+          "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ?",
+          [table],
+        )
+      )
+        .map((r) => r.column_name)
+        .sort();
+    },
+    dump() {
+      const r = spawnSync(pgProgram('pg_dump'), ['--format=plain', '--dbname', created.url], {
+        encoding: 'latin1',
+        maxBuffer: 1 << 30,
+      });
+      if (r.status !== 0) throw new Error(`pg_dump failed: ${r.stderr}`);
+      return r.stdout;
+    },
+    async drop() {
+      await pool?.end();
+      pool = undefined;
+      await created.drop();
+    },
+  };
+}
+
 export interface TestCollector {
   app: FastifyInstance;
-  storage: Storage & { db: Database.Database };
+  storage: Storage;
   url: string;
-  dbPath: string;
+  /** the database (`--db` value: SQLite path or PostgreSQL URL) and SQL on it */
+  database: TestDb;
+  db: string;
   dir: string;
   logs: string[];
   close(): Promise<void>;
@@ -32,8 +163,8 @@ export interface TestCollector {
 
 export async function startCollector(o: Partial<AppOptions> = {}): Promise<TestCollector> {
   const tmp = tempDir();
-  const dbPath = join(tmp.dir, 'collector.db');
-  const storage = openSqliteStorage({ path: dbPath });
+  const database = await testDb(tmp.dir);
+  const storage = await database.open();
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -55,12 +186,14 @@ export async function startCollector(o: Partial<AppOptions> = {}): Promise<TestC
     app,
     storage,
     url: `http://127.0.0.1:${port}`,
-    dbPath,
+    database,
+    db: database.db,
     dir: tmp.dir,
     logs,
     async close() {
       await app.close();
       await storage.close();
+      await database.drop();
       tmp.remove();
     },
   };
@@ -173,35 +306,26 @@ export async function upload(url: string, probe: TestProbe, measurements: unknow
 }
 
 /** A checksum of every table's contents (read through a separate connection). */
-export function dbFingerprint(dbPath: string): string {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    const hash = createHash('sha256');
-    const tables = db
-      .prepare(
-        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-      )
-      .pluck()
-      .all() as string[];
-    for (const t of tables) {
-      hash.update(`\u0000${t}\u0000`);
-      for (const row of db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).raw().all()) {
-        hash.update(JSON.stringify(row, (_k, v) => (Buffer.isBuffer(v) ? v.toString('base64') : v)));
-      }
+export async function dbFingerprint(d: TestDb): Promise<string> {
+  const tables =
+    d.engine === 'sqlite'
+      ? "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+      : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name";
+  const hash = createHash('sha256');
+  for (const { name } of await d.query<{ name: string }>(tables)) {
+    hash.update(`\u0000${name}\u0000`);
+    for (const row of await d.query(`SELECT * FROM ${name} ORDER BY 1, 2`)) {
+      hash.update(
+        JSON.stringify(Object.values(row), (_k, v) => (Buffer.isBuffer(v) ? v.toString('base64') : v)),
+      );
     }
-    return hash.digest('hex');
-  } finally {
-    db.close();
   }
+  return hash.digest('hex');
 }
 
-export function countRows(dbPath: string, table = 'measurements'): number {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-  } finally {
-    db.close();
-  }
+export async function countRows(d: TestDb, table = 'measurements'): Promise<number> {
+  const [row] = await d.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${table}`);
+  return Number(row.n);
 }
 
 export type { Measurement };

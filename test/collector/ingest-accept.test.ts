@@ -18,7 +18,7 @@ test('a signed gzip batch is stored and each measurement comes back byte for byt
     r.json.results.map((x: { status: string }) => x.status),
     ['accepted', 'accepted', 'accepted'],
   );
-  t.is(countRows(c.dbPath), 3);
+  t.is(await countRows(c.database), 3);
   for (const m of ms) {
     const raw = await http(`${c.url}/api/v1/measurements/${m.measurement_uid}/raw`);
     t.is(raw.status, 200);
@@ -33,10 +33,9 @@ test('the stored batch is the request body as sent, with the probe signature bes
   const m = sampleMeasurement({ probe_id: probe.probeId });
   const r = await upload(c.url, probe, [m]);
   t.is(r.status, 200, r.text);
-  const row = c.storage.db.prepare('SELECT gzip, signature FROM raw_batches').get() as {
-    gzip: Buffer;
-    signature: Buffer;
-  };
+  const [row] = await c.database.query<{ gzip: Buffer; signature: Buffer }>(
+    'SELECT gzip, signature FROM raw_batches',
+  );
   const batch = JSON.parse(gunzipSync(row.gzip).toString('utf8'));
   t.is(batch.probe_id, probe.probeId);
   t.is(row.signature.length, 64);
@@ -51,11 +50,11 @@ test('uploading the same batch twice stores it once and reports duplicates', asy
   const again = await upload(c.url, probe, ms);
   t.is(again.status, 200);
   t.like(again.json, { accepted: 0, duplicate: 2 });
-  t.is(countRows(c.dbPath), 2);
-  t.is(countRows(c.dbPath, 'raw_batches'), 1, 'a batch of duplicates leaves no copy');
+  t.is(await countRows(c.database), 2);
+  t.is(await countRows(c.database, 'raw_batches'), 1, 'a batch of duplicates leaves no copy');
   const partly = await upload(c.url, probe, [ms[0], sampleMeasurement({ probe_id: probe.probeId })]);
   t.like(partly.json, { accepted: 1, duplicate: 1 });
-  t.is(countRows(c.dbPath), 3);
+  t.is(await countRows(c.database), 3);
 });
 
 test('the same uid twice inside one batch is stored once', async (t) => {
@@ -69,7 +68,7 @@ test('the same uid twice inside one batch is stored once', async (t) => {
     r.json.results.map((x: { status: string }) => x.status),
     ['accepted', 'duplicate'],
   );
-  t.is(countRows(c.dbPath), 1);
+  t.is(await countRows(c.database), 1);
 });
 
 test('an uncompressed batch is accepted too', async (t) => {

@@ -94,11 +94,11 @@ test.serial('a wrong content type or encoding is refused with 415', async (t) =>
 test.serial('a replayed batch changes nothing', async (t) => {
   const ms = [f.fresh()];
   t.is((await upload(f.c.url, f.probe, ms)).status, 200);
-  const before = dbFingerprint(f.c.dbPath);
+  const before = await dbFingerprint(f.c.database);
   const r = await upload(f.c.url, f.probe, ms);
   t.is(r.status, 200);
   t.like(r.json, { accepted: 0, duplicate: 1 });
-  t.is(dbFingerprint(f.c.dbPath), before);
+  t.is(await dbFingerprint(f.c.database), before);
 });
 
 test('uploads beyond the per-f.probe rate are refused with 429 and Retry-After', async (t) => {
@@ -107,12 +107,12 @@ test('uploads beyond the per-f.probe rate are refused with 429 and Retry-After',
   const p = await registerProbe(limited.url);
   for (let i = 0; i < 2; i++)
     t.is((await upload(limited.url, p, [sampleMeasurement({ probe_id: p.probeId })])).status, 200);
-  const rows = countRows(limited.dbPath);
+  const rows = await countRows(limited.database);
   const r = await upload(limited.url, p, [sampleMeasurement({ probe_id: p.probeId })]);
   t.is(r.status, 429);
   t.is(r.json.error.code, 'rate_limited');
   t.truthy(r.headers['retry-after']);
-  t.is(countRows(limited.dbPath), rows);
+  t.is(await countRows(limited.database), rows);
   const q = await registerProbe(limited.url);
   t.is(
     (await upload(limited.url, q, [sampleMeasurement({ probe_id: q.probeId })])).status,

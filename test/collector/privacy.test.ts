@@ -3,22 +3,22 @@
  * address (127.0.0.77) or through a trusted proxy (X-Forwarded-For), and that address is also planted in
  * the uploaded measurements (the collector's second-line scrub must remove it).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import test, { type ExecutionContext } from 'ava';
 import { sampleMeasurement } from '../../collector/testing/sample-measurement.ts';
-import { http, registerProbe, startCollector, type TestCollector, upload } from './helpers.ts';
+import { countRows, http, registerProbe, startCollector, type TestCollector, upload } from './helpers.ts';
 
-/** Every byte the collector keeps: the database files, every stored batch inflated, and the logs. */
-function everythingStored(c: TestCollector): string {
-  const files = readdirSync(c.dir)
-    .filter((f) => f.startsWith('collector.db'))
-    .map((f) => readFileSync(join(c.dir, f)).toString('latin1'));
-  const batches = (c.storage.db.prepare('SELECT gzip FROM raw_batches').pluck().all() as Buffer[]).map((g) =>
-    gunzipSync(g).toString('utf8'),
+/**
+ * Every byte the collector keeps: the database (SQLite: its files, WAL included; PostgreSQL: a plain
+ * pg_dump of it), every stored batch inflated, and the logs.
+ */
+async function everythingStored(c: TestCollector): Promise<string> {
+  const dump = c.database.dump();
+  const batches = (await c.database.query<{ gzip: Buffer }>('SELECT gzip FROM raw_batches')).map((r) =>
+    gunzipSync(r.gzip).toString('utf8'),
   );
-  return [...files, ...batches, ...c.logs].join('\n');
+  if (batches.length === 0 || !dump.includes('raw_batches')) throw new Error('nothing stored to search');
+  return [dump, ...batches, ...c.logs].join('\n');
 }
 
 async function plantAndUpload(
@@ -56,7 +56,7 @@ test('a caller on 127.0.0.77 leaves no trace of its address in the database or t
   const ip = '127.0.0.77';
   const { near } = await plantAndUpload(t, c, ip, { localAddress: ip });
   t.true(c.logs.length > 0, 'logs were captured');
-  const all = everythingStored(c).replaceAll(`1${ip}5`, '');
+  const all = (await everythingStored(c)).replaceAll(`1${ip}5`, '');
   t.false(all.includes(ip), 'the address appears nowhere');
   t.true(near.annotations.unrelated.includes(ip));
 });
@@ -66,19 +66,16 @@ test('behind a trusted proxy the forwarded address is scrubbed and never logged'
   t.teardown(() => c.close());
   const ip = '203.0.113.77';
   await plantAndUpload(t, c, ip, { headers: { 'x-forwarded-for': ip } });
-  const all = everythingStored(c).replaceAll(`1${ip}5`, '');
+  const all = (await everythingStored(c)).replaceAll(`1${ip}5`, '');
   t.false(all.includes(ip));
-  t.true(c.storage.db.prepare('SELECT count(*) FROM measurements').pluck().get() === 2);
+  t.is(await countRows(c.database), 2);
 });
 
 test('the probes table holds keys and software, never an address', async (t) => {
   const c = await startCollector();
   t.teardown(() => c.close());
   await registerProbe(c.url);
-  const cols = (c.storage.db.prepare('PRAGMA table_info(probes)').all() as { name: string }[]).map(
-    (r) => r.name,
-  );
-  t.deepEqual(cols.sort(), [
+  t.deepEqual(await c.database.columns('probes'), [
     'created_ms',
     'platform',
     'probe_id',

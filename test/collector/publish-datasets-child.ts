@@ -1,5 +1,5 @@
 /**
- * Child process of publish-datasets-kill.test.ts: runs the publishing job on a real SQLite file and, after
+ * Child process of publish-datasets-kill.test.ts: runs the publishing job on a real database (SQLite file or PostgreSQL URL) and, after
  * `pauseAfter` measurements of the day it exports, prints `midway` and waits to be killed (SIGKILL: no
  * cleanup code runs). Usage: tsx publish-datasets-child.ts DB ROOT NOW_ISO PAUSE_AFTER
  */
@@ -7,10 +7,10 @@ import pino from 'pino';
 import { iterateRawByDayFromScan } from '../../collector/datasets/export-all.ts';
 import type { ExportItem } from '../../collector/datasets/types.ts';
 import { publishDatasets } from '../../collector/jobs/publish-datasets.ts';
-import { openSqliteStorage } from '../../collector/storage/sqlite/index.ts';
+import { openStorage } from '../../collector/storage/postgres/open-storage.ts';
 
 const [db, root, nowIso, pauseAfter] = process.argv.slice(2);
-const storage = openSqliteStorage({ path: db });
+const storage = await openStorage(db);
 const real = iterateRawByDayFromScan((q) => storage.scanRaw(q));
 async function* pausing(date: string): AsyncGenerator<ExportItem> {
   let n = 0;

@@ -1,6 +1,6 @@
 /**
  * A publishing run killed with SIGKILL in the middle of re-exporting a day (a real child process on the
- * collector's SQLite file): the day's previous files stay as they were and served; the next run removes the
+ * collector's database: SQLite file or PostgreSQL): the day's previous files stay as they were and served; the next run removes the
  * half-written files and publishes the day.
  */
 import { spawn } from 'node:child_process';
@@ -51,7 +51,7 @@ test('a publish killed midway leaves the previous files intact; the next run cle
   t.is(indexBefore.results[0].files[0].rows, 5);
 
   await send(100, 12);
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, c.dbPath, root, NOW.toISOString(), '60'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, c.db, root, NOW.toISOString(), '60'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -44,14 +44,14 @@ export async function rejectFixture(): Promise<RejectFixture> {
     other,
     fresh: () => sampleMeasurement({ probe_id: probe.probeId }),
     async refused(t, send, want) {
-      const rows = countRows(c.dbPath);
-      const before = dbFingerprint(c.dbPath);
+      const rows = await countRows(c.database);
+      const before = await dbFingerprint(c.database);
       const res = await send();
       t.is(res.status, want.status, res.text);
       t.is(res.json?.error?.code, want.code, res.text);
       if (want.message) t.regex(res.json.error.message, want.message);
-      t.is(countRows(c.dbPath), rows, 'no row added');
-      t.is(dbFingerprint(c.dbPath), before, 'every table unchanged');
+      t.is(await countRows(c.database), rows, 'no row added');
+      t.is(await dbFingerprint(c.database), before, 'every table unchanged');
       t.is((await http(`${c.url}/healthz`)).status, 200, 'still serving');
       return res;
     },

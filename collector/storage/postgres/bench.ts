@@ -8,10 +8,9 @@
  * PostgreSQL runs with fsync and synchronous_commit on (a throw-away server in a temp dir on 127.0.0.1).
  *   tsx collector/storage/postgres/bench.ts [--batches 200] [--concurrency 8] [--rows 100000] [--pg URL]
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { sign } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -24,7 +23,8 @@ import { prepareBatch } from '../../ingest/prepare.ts';
 import { sampleMeasurement } from '../../testing/sample-measurement.ts';
 import { openSqliteStorage } from '../sqlite/index.ts';
 import type { PreparedBatch, Storage, TimelineQuery } from '../types.ts';
-import { openPostgresStorage, pgProgram } from './index.ts';
+import { openPostgresStorage } from './index.ts';
+import { BENCH_SETTINGS, type PgServer, startThrowawayPostgres } from './server.ts';
 import { createTestDatabase } from './test-db.ts';
 
 const a = parseArgs(process.argv.slice(2), {
@@ -44,48 +44,11 @@ function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / 100;
 }
 
-/** CPU seconds of every postgres process (server side cost of the PostgreSQL runs). */
-function postgresCpu(): number {
-  const r = spawnSync('pgrep', ['-u', 'postgres'], { encoding: 'utf8' });
-  let s = 0;
-  for (const pid of r.stdout.split('\n').filter(Boolean)) {
-    try {
-      s += cpuSeconds(Number(pid));
-    } catch {}
-  }
-  return s;
-}
-
-async function startServer(): Promise<{ url: string; stop(): void }> {
-  if (str(a, 'pg')) return { url: str(a, 'pg')!, stop() {} };
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-  chmodSync(dir, 0o755);
-  const pgdir = join(dir, 'pg');
-  execFileSync('mkdir', ['-p', pgdir]);
-  chmodSync(pgdir, 0o777);
-  execFileSync('chown', ['postgres', pgdir]);
-  const as = (bin: string, args: string[]) =>
-    execFileSync('runuser', ['-u', 'postgres', '--', pgProgram(bin), ...args], { stdio: 'ignore' });
-  as('initdb', ['-D', join(pgdir, 'data'), '-U', 'raabta', '--auth=trust', '-E', 'UTF8']);
-  as('pg_ctl', [
-    '-D',
-    join(pgdir, 'data'),
-    '-l',
-    join(pgdir, 'log'),
-    '-w',
-    '-o',
-    `-c listen_addresses=127.0.0.1 -p ${port} -k ${pgdir} -c fsync=on -c synchronous_commit=on -c shared_buffers=256MB`,
-    'start',
-  ]);
-  return {
-    url: `postgres://raabta@127.0.0.1:${port}/postgres`,
-    stop: () => as('pg_ctl', ['-D', join(pgdir, 'data'), '-m', 'fast', '-w', 'stop']),
-  };
+/** The server for the PostgreSQL runs: `--pg URL`, else a throw-away one with fsync on (server.ts). */
+async function startServer(): Promise<PgServer> {
+  const url = str(a, 'pg');
+  if (url) return { url, cpuSeconds: () => 0, stop() {} };
+  return startThrowawayPostgres(BENCH_SETTINGS);
 }
 
 async function startCollector(db: string) {
@@ -127,7 +90,7 @@ async function startCollector(db: string) {
   };
 }
 
-async function httpIngest(label: string, dbs: string[], pgServer: boolean): Promise<void> {
+async function httpIngest(label: string, dbs: string[], pgServer: PgServer | null): Promise<void> {
   const cs: Awaited<ReturnType<typeof startCollector>>[] = [];
   for (const db of dbs) cs.push(await startCollector(db));
   try {
@@ -153,7 +116,7 @@ async function httpIngest(label: string, dbs: string[], pgServer: boolean): Prom
     let next = 0;
     let accepted = 0;
     const cpu0 = cs.map((c) => cpuSeconds(c.pid));
-    const pg0 = pgServer ? postgresCpu() : 0;
+    const pg0 = pgServer?.cpuSeconds() ?? 0;
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async (_, lane) => {
@@ -169,7 +132,7 @@ async function httpIngest(label: string, dbs: string[], pgServer: boolean): Prom
     );
     const s = (performance.now() - t0) / 1000;
     const collectorCpu = cs.reduce((n, c, i) => n + cpuSeconds(c.pid) - cpu0[i], 0);
-    const pgCpu = pgServer ? postgresCpu() - pg0 : 0;
+    const pgCpu = (pgServer?.cpuSeconds() ?? 0) - pg0;
     for (const p of pools) await p.close();
     console.log(
       `ingest ${label}: ${accepted} measurements in ${s.toFixed(2)} s = ${Math.round(accepted / s)}/s; ` +
@@ -295,11 +258,11 @@ async function timelineBench(label: string, s: Storage, data: PreparedBatch[]): 
 const server = await startServer();
 try {
   console.log(`batches ${batches} × 100, concurrency ${concurrency}, timeline rows ${rows}`);
-  await httpIngest('SQLite (1 collector)', [join(dir, 'ingest.db')], false);
+  await httpIngest('SQLite (1 collector)', [join(dir, 'ingest.db')], null);
   const d1 = await createTestDatabase(server.url, 'bench');
-  await httpIngest('PostgreSQL (1 collector)', [d1.url], true);
+  await httpIngest('PostgreSQL (1 collector)', [d1.url], server);
   const d2 = await createTestDatabase(server.url, 'bench');
-  await httpIngest('PostgreSQL (2 collectors, one database)', [d2.url, d2.url], true);
+  await httpIngest('PostgreSQL (2 collectors, one database)', [d2.url, d2.url], server);
   await d1.drop();
   await d2.drop();
 

@@ -1,7 +1,7 @@
 /** Recounts the rollups from the raw rows and current verdicts and lists every difference (tests, `verify`). */
 import type pg from 'pg';
 
-const RECOUNT_BASE = `
+export const RECOUNT_BASE = `
   WITH b(bucket) AS (VALUES (600), (3600), (86400)),
   base AS (
     SELECT b.bucket, (m.start_ms / 1000) - ((m.start_ms / 1000) % b.bucket) AS t, m.target_group, m.probe_asn,

@@ -1,0 +1,156 @@
+/**
+ * A throw-away PostgreSQL server, for tests and benchmarks only: `initdb` into a temporary directory, listening
+ * on 127.0.0.1 only, on a free port, run as the `postgres` system user (initdb refuses root, so this needs
+ * root). A detached watchdog stops the server and removes its directory when the starting process dies
+ * without running its exit handler (SIGKILL, a test runner's timeout), so no server is left behind.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface PgServer {
+  /** `postgres://raabta@127.0.0.1:PORT/postgres` (superuser, trust authentication on loopback) */
+  url: string;
+  /** user + system CPU seconds of the server's processes so far (postmaster and its live children) */
+  cpuSeconds(): number;
+  stop(): void;
+}
+
+export interface ThrowawayOptions {
+  /** `fsync` (default off, for tests; benchmarks turn it on so commits cost what they cost) */
+  fsync?: boolean;
+  maxConnections?: number;
+  /** more `-c name=value` server settings */
+  settings?: Record<string, string>;
+}
+
+/** Debian's newest /usr/lib/postgresql/N/bin that holds the server programs, or null. */
+export function serverBinDir(): string | null {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return null;
+  for (const v of readdirSync(root).sort((a, b) => Number(b) - Number(a))) {
+    const bin = join(root, v, 'bin');
+    if (existsSync(join(bin, 'initdb')) && existsSync(join(bin, 'pg_ctl'))) return bin;
+  }
+  return null;
+}
+
+/** Why a throw-away server cannot be started here, or null when it can. */
+export function throwawayUnavailable(): string | null {
+  if (!serverBinDir()) return 'PostgreSQL server binaries not installed (apt-get install postgresql)';
+  if (process.getuid?.() !== 0)
+    return 'starting a throw-away PostgreSQL needs root (initdb runs as postgres)';
+  return null;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function procCpu(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+function procParent(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  } catch {
+    return -1;
+  }
+}
+
+/** The settings the benchmarks run PostgreSQL with: durable commits (as a deployment), a realistic cache. */
+export const BENCH_SETTINGS: ThrowawayOptions = {
+  fsync: true,
+  settings: { synchronous_commit: 'on', shared_buffers: '256MB' },
+};
+
+export async function startThrowawayPostgres(o: ThrowawayOptions = {}): Promise<PgServer> {
+  const why = throwawayUnavailable();
+  if (why) throw new Error(why);
+  const bin = serverBinDir() as string;
+  const asPostgres = (program: string, args: string[]) => {
+    const r = spawnSync('runuser', ['-u', 'postgres', '--', join(bin, program), ...args], {
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`${program} failed: ${r.stderr || r.stdout}`);
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'raabta-pg-'));
+  chmodSync(dir, 0o777);
+  execFileSync('chown', ['postgres', dir]);
+  const data = join(dir, 'data');
+  const port = await freePort();
+  asPostgres('initdb', ['-D', data, '-U', 'raabta', '--auth=trust', '-E', 'UTF8', '--no-sync', '-N']);
+  const settings: Record<string, string> = {
+    listen_addresses: '127.0.0.1',
+    fsync: o.fsync ? 'on' : 'off',
+    max_connections: String(o.maxConnections ?? 100),
+    ...o.settings,
+  };
+  const flags = Object.entries(settings)
+    .map(([k, v]) => `-c ${k}=${v}`)
+    .join(' ');
+  asPostgres('pg_ctl', [
+    '-D',
+    data,
+    '-l',
+    join(dir, 'log'),
+    '-w',
+    '-o',
+    `-p ${port} -k ${dir} ${flags}`,
+    'start',
+  ]);
+  const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  // stops the server if this process dies without its exit handler; exits quietly once the directory is gone
+  const watchdog = spawn(
+    'sh',
+    [
+      '-c',
+      'while kill -0 "$1" 2>/dev/null; do sleep 1; done; ' +
+        'if [ -d "$3" ]; then runuser -u postgres -- "$2" -D "$3" -m immediate -w stop; rm -rf "$4"; fi',
+      'raabta-pg-watchdog',
+      String(process.pid),
+      join(bin, 'pg_ctl'),
+      data,
+      dir,
+    ],
+    { detached: true, stdio: 'ignore' },
+  );
+  watchdog.unref();
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } catch {}
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', stop);
+  return {
+    url: `postgres://raabta@127.0.0.1:${port}/postgres`,
+    cpuSeconds() {
+      let s = procCpu(postmaster);
+      for (const e of readdirSync('/proc')) {
+        const pid = Number(e);
+        if (pid > 0 && procParent(pid) === postmaster) s += procCpu(pid);
+      }
+      return s;
+    },
+    stop,
+  };
+}
