@@ -2,7 +2,9 @@
  * The ingest benchmark's load generator, a separate process (as probes are): registers probes, builds signed
  * gzip batches of realistic measurements (scripts/bench/data.ts) the way a probe uploads them, then posts them
  * to the collector with N requests in flight. Prints JSON lines: {phase:"ready"}, {phase:"start"}, {phase:"done",…}.
- *   tsx scripts/bench/ingest-loadgen.ts --url URL --measurements N --concurrency C --probes P --batch 100
+ * `--url` may list several collectors (comma-separated, one database behind them): the probes register at the
+ * first, and the requests in flight are spread over all of them.
+ *   tsx scripts/bench/ingest-loadgen.ts --url URL[,URL…] --measurements N --concurrency C --probes P --batch 100
  */
 import { sign } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -21,8 +23,9 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '100' },
   },
 });
-const url = values.url;
-if (!url) throw new Error('--url is required');
+if (!values.url) throw new Error('--url is required');
+const urls = values.url.split(',');
+const url = urls[0];
 const perBatch = Number(values.batch);
 const batches = Math.ceil(Number(values.measurements) / perBatch);
 const concurrency = Number(values.concurrency);
@@ -55,14 +58,15 @@ const bodies = Array.from({ length: batches }, (_, b) => {
 });
 say({ phase: 'ready', build_s: (performance.now() - t0) / 1000, raw_bytes: rawBytes, gzip_bytes: gzipBytes });
 
-const pool = new Pool(url, { connections: concurrency, pipelining: 1 });
+const pools = urls.map((u) => new Pool(u, { connections: concurrency, pipelining: 1 }));
 let next = 0;
 let accepted = 0;
 const latencies: number[] = [];
 say({ phase: 'start' });
 const t1 = performance.now();
 await Promise.all(
-  Array.from({ length: concurrency }, async () => {
+  Array.from({ length: concurrency }, async (_, lane) => {
+    const pool = pools[lane % pools.length];
     while (next < bodies.length) {
       const b = bodies[next++];
       const t = performance.now();
@@ -76,7 +80,7 @@ await Promise.all(
   }),
 );
 const seconds = (performance.now() - t1) / 1000;
-await pool.close();
+for (const p of pools) await p.close();
 say({
   phase: 'done',
   accepted,

@@ -17,7 +17,8 @@ import { openDatabase } from '../../collector/storage/sqlite/open.ts';
 import type { PreparedBatch } from '../../collector/storage/types.ts';
 import { benchMeasurement, meanTemplateBytes } from './data.ts';
 import { rssSampler } from './machine.ts';
-import { BENCH_ROOT, cpuSeconds, runJsonChild, startCollector } from './procs.ts';
+import { PG_DESCRIPTION, pgVariantUnavailable, startPgBench } from './pg-variant.ts';
+import { BENCH_ROOT, type CollectorProc, cpuSeconds, runJsonChild, startCollector } from './procs.ts';
 import type { Benchmark, BenchOptions, BenchResult } from './types.ts';
 
 const PER_BATCH = 100;
@@ -111,9 +112,106 @@ function rawInsertRate(dir: string, batches: number): { perS: number; seconds: n
   return { perS: rows / (ms / 1000), seconds: ms / 1000 };
 }
 
+interface HttpRun {
+  accepted: number;
+  perS: number;
+  p50: number;
+  p99: number;
+  /** CPU of all the collector processes per accepted measurement */
+  collectorUs: number;
+  /** the largest of the collectors' peak RSS */
+  peakRss: number;
+  /** PostgreSQL server CPU per accepted measurement (when a server was given) */
+  serverUs: number;
+  ready: Record<string, unknown>;
+}
+
+/** The load generator against `collectors` (requests spread over them); CPU and RSS of the collectors. */
+async function httpRun(
+  collectors: CollectorProc[],
+  o: { measurements: number; concurrency: number; probes: number; serverCpu?: () => number },
+): Promise<HttpRun> {
+  const pids = collectors.map((c) => c.child.pid ?? 0);
+  const rss = pids.map((pid) => rssSampler(pid, 100));
+  let cpu0 = 0;
+  let server0 = 0;
+  let done: Record<string, unknown> | undefined;
+  let ready: Record<string, unknown> | undefined;
+  let collectorCpu = 0;
+  let serverCpu = 0;
+  let peakRss = 0;
+  const cpuNow = () => pids.reduce((n, pid) => n + cpuSeconds(pid), 0);
+  try {
+    await runJsonChild(
+      `${BENCH_ROOT}scripts/bench/ingest-loadgen.ts`,
+      [
+        '--url',
+        collectors.map((c) => c.url).join(','),
+        '--measurements',
+        String(o.measurements),
+        '--concurrency',
+        String(o.concurrency),
+        '--probes',
+        String(o.probes),
+        '--batch',
+        String(PER_BATCH),
+      ],
+      (v) => {
+        if (v.phase === 'ready') ready = v;
+        if (v.phase === 'start') {
+          cpu0 = cpuNow();
+          server0 = o.serverCpu?.() ?? 0;
+        }
+        if (v.phase === 'done') done = v;
+      },
+    );
+  } finally {
+    collectorCpu = cpuNow() - cpu0;
+    serverCpu = (o.serverCpu?.() ?? 0) - server0;
+    peakRss = Math.max(...rss.map((r) => r.stop()));
+  }
+  if (!done || !ready) throw new Error('load generator reported no result');
+  const accepted = Number(done.accepted);
+  if (accepted !== Math.ceil(o.measurements / PER_BATCH) * PER_BATCH) {
+    throw new Error(`collectors accepted ${accepted} of ${o.measurements} measurements`);
+  }
+  return {
+    accepted,
+    perS: accepted / Number(done.seconds),
+    p50: Number(done.p50_ms),
+    p99: Number(done.p99_ms),
+    collectorUs: (collectorCpu / accepted) * 1e6,
+    peakRss,
+    serverUs: (serverCpu / accepted) * 1e6,
+    ready,
+  };
+}
+
+/** The same load against two collector processes on one PostgreSQL database; every row stored exactly once. */
+async function pgTwoCollectors(o: {
+  measurements: number;
+  concurrency: number;
+  probes: number;
+}): Promise<HttpRun> {
+  const bench = await startPgBench({ collectors: 2, extra: ['--uploads-per-minute', '100000000'] });
+  try {
+    const r = await httpRun(bench.collectors, { ...o, serverCpu: () => bench.server.cpuSeconds() });
+    const [n] = await bench.query<{ n: string; d: string }>(
+      'SELECT count(*) AS n, count(DISTINCT uid) AS d FROM measurements',
+    );
+    if (Number(n.n) !== r.accepted || Number(n.d) !== r.accepted)
+      throw new Error(`PostgreSQL holds ${n.n} rows (${n.d} distinct) for ${r.accepted} accepted`);
+    return r;
+  } finally {
+    await bench.close();
+  }
+}
+
 export const ingest: Benchmark = {
   name: 'ingest',
-  description: 'signed gzip batches over HTTP from a separate load generator vs raw better-sqlite3 inserts',
+  description:
+    'signed gzip batches over HTTP from a separate load generator vs raw better-sqlite3 inserts; ' +
+    'beside it the same load on two collectors sharing one PostgreSQL',
   async run(o: BenchOptions): Promise<BenchResult> {
     const measurements = o.quick ? 10_000 : 200_000;
     const concurrency = 8;
@@ -124,48 +222,48 @@ export const ingest: Benchmark = {
         '--uploads-per-minute',
         '100000000',
       ]);
-      const pid = collector.child.pid ?? 0;
-      const rss = rssSampler(pid, 100);
-      let cpu0 = 0;
-      let done: Record<string, unknown> | undefined;
-      let ready: Record<string, unknown> | undefined;
-      let collectorCpu = 0;
-      let peakRss = 0;
+      let lite: HttpRun;
       try {
-        await runJsonChild(
-          `${BENCH_ROOT}scripts/bench/ingest-loadgen.ts`,
-          [
-            '--url',
-            collector.url,
-            '--measurements',
-            String(measurements),
-            '--concurrency',
-            String(concurrency),
-            '--probes',
-            String(probes),
-            '--batch',
-            String(PER_BATCH),
-          ],
-          (v) => {
-            if (v.phase === 'ready') ready = v;
-            if (v.phase === 'start') cpu0 = cpuSeconds(pid);
-            if (v.phase === 'done') done = v;
-          },
-        );
+        lite = await httpRun([collector], { measurements, concurrency, probes });
       } finally {
-        collectorCpu = cpuSeconds(pid) - cpu0;
-        peakRss = rss.stop();
         await collector.stop();
       }
-      if (!done || !ready) throw new Error('load generator reported no result');
-      const accepted = Number(done.accepted);
-      if (accepted !== Math.ceil(measurements / PER_BATCH) * PER_BATCH) {
-        throw new Error(`collector accepted ${accepted} of ${measurements} measurements`);
-      }
-      const perS = accepted / Number(done.seconds);
-      o.log(`HTTP: ${accepted} accepted in ${Number(done.seconds).toFixed(1)} s; raw baseline…`);
+      o.log(`HTTP (SQLite): ${lite.accepted} accepted, ${Math.round(lite.perS)}/s; raw baseline…`);
       const raw = rawInsertRate(dir, Math.min(Math.ceil(measurements / PER_BATCH), o.quick ? 100 : 1000));
-      const ratio = perS / raw.perS;
+      const ratio = lite.perS / raw.perS;
+      const figures: Record<string, number> = {
+        measurements_per_s: lite.perS,
+        batch_p50_ms: lite.p50,
+        batch_p99_ms: lite.p99,
+        collector_peak_rss_mib: lite.peakRss,
+        collector_cpu_us_per_measurement: lite.collectorUs,
+      };
+      const notes = [
+        'collector and load generator share this machine’s cores; the raw baseline runs alone after it',
+        'raw baseline: batch blob + measurement row + current verdict per measurement, no rollups/coverage',
+      ];
+      const skip = pgVariantUnavailable();
+      if (skip) {
+        o.log(`PostgreSQL variant skipped: ${skip}`);
+        notes.push(`PostgreSQL variant not run: ${skip}`);
+      } else {
+        o.log('the same load on two collectors sharing one PostgreSQL…');
+        const pgr = await pgTwoCollectors({ measurements, concurrency, probes });
+        o.log(`HTTP (PostgreSQL, 2 collectors): ${pgr.accepted} accepted, ${Math.round(pgr.perS)}/s`);
+        Object.assign(figures, {
+          pg_2_collectors_measurements_per_s: pgr.perS,
+          pg_2_collectors_batch_p50_ms: pgr.p50,
+          pg_2_collectors_batch_p99_ms: pgr.p99,
+          pg_2_collectors_peak_rss_mib: pgr.peakRss,
+          pg_2_collectors_cpu_us_per_measurement: pgr.collectorUs,
+          pg_server_cpu_us_per_measurement: pgr.serverUs,
+          pg_2_collectors_vs_sqlite: pgr.perS / lite.perS,
+        });
+        notes.push(
+          `pg_*: ${PG_DESCRIPTION}; two collector processes on one database, requests spread over both, ` +
+            'all on the same 2 cores as the load generator; every accepted measurement checked stored once',
+        );
+      }
       return {
         name: 'ingest',
         parameters: {
@@ -174,29 +272,21 @@ export const ingest: Benchmark = {
           concurrency,
           probes,
           mean_measurement_bytes: meanTemplateBytes(),
-          gzip_mb: Math.round(Number(ready.gzip_bytes) / 1e5) / 10,
-          json_mb: Math.round(Number(ready.raw_bytes) / 1e5) / 10,
+          gzip_mb: Math.round(Number(lite.ready.gzip_bytes) / 1e5) / 10,
+          json_mb: Math.round(Number(lite.ready.raw_bytes) / 1e5) / 10,
           collector_workers: 'default',
           baseline_measurements: Math.min(measurements, (o.quick ? 100 : 1000) * PER_BATCH),
+          postgres: skip ? `not run: ${skip}` : PG_DESCRIPTION,
         },
-        figures: {
-          measurements_per_s: perS,
-          batch_p50_ms: Number(done.p50_ms),
-          batch_p99_ms: Number(done.p99_ms),
-          collector_peak_rss_mib: peakRss,
-          collector_cpu_us_per_measurement: (collectorCpu / accepted) * 1e6,
-        },
+        figures,
         baseline: { raw_insert_rows_per_s: raw.perS },
         ratio,
         ratioLabel: 'ingest / raw insert (higher is better)',
         targets: [
-          { label: '≥ 20,000 measurements/s', met: perS >= 20_000, value: perS, target: 20_000 },
+          { label: '≥ 20,000 measurements/s', met: lite.perS >= 20_000, value: lite.perS, target: 20_000 },
           { label: '≥ 40% of raw insert', met: ratio >= 0.4, value: ratio, target: 0.4 },
         ],
-        notes: [
-          'collector and load generator share this machine’s cores; the raw baseline runs alone after it',
-          'raw baseline: batch blob + measurement row + current verdict per measurement, no rollups/coverage',
-        ],
+        notes,
       };
     } finally {
       rmSync(dir, { recursive: true, force: true });

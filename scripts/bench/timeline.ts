@@ -14,6 +14,7 @@ import { openSqliteStorage } from '../../collector/storage/sqlite/index.ts';
 import { KEY_SEQ_SPAN } from '../../collector/storage/sqlite/migrations.ts';
 import { RECOUNTS, recountInto } from '../../collector/storage/sqlite/verify.ts';
 import { percentile } from './machine.ts';
+import { fillTimelinePg, PG_DESCRIPTION, pgVariantUnavailable, startPgBench } from './pg-variant.ts';
 import type { Benchmark, BenchOptions, BenchResult } from './types.ts';
 
 const T0 = Date.UTC(2024, 9, 1);
@@ -98,14 +99,88 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+/**
+ * The dashboard's queries over HTTP, `runs` spread over the shapes (3 warm-up queries each), alternating over
+ * `pools` (one per collector): latencies per shape and over all.
+ */
+async function queryShapes(
+  pools: Pool[],
+  runs: number,
+  rnd: () => number,
+): Promise<{ perShape: Record<string, number[]>; all: number[] }> {
+  const perShape: Record<string, number[]> = {};
+  const all: number[] = [];
+  let n = 0;
+  for (const s of SHAPES) {
+    const times: number[] = [];
+    const warmup = 3;
+    for (let i = -warmup; i < Math.ceil(runs / SHAPES.length); i++) {
+      const [since, until] = windowFor(s, rnd);
+      const q = new URLSearchParams({
+        ...s.params,
+        since: new Date(since).toISOString(),
+        until: new Date(until).toISOString(),
+      });
+      const pool = pools[n++ % pools.length];
+      const t = performance.now();
+      const res = await pool.request({ path: `/api/v1/timeline?${q}`, method: 'GET' });
+      const body = await res.body.text();
+      if (i >= 0) times.push(performance.now() - t);
+      if (res.statusCode !== 200) throw new Error(`timeline ${res.statusCode}: ${body.slice(0, 300)}`);
+      if (!body.includes('"buckets":[{')) throw new Error(`timeline ${s.name} returned no buckets`);
+    }
+    perShape[s.name] = times;
+    all.push(...times);
+  }
+  return { perShape, all };
+}
+
+/**
+ * The same rows in PostgreSQL, two collector processes on the database, the same queries (same windows: the
+ * generator restarts from the seed) alternating between them.
+ */
+async function pgTwoCollectors(rows: number, runs: number, seed: number, log: (l: string) => void) {
+  const tf = performance.now();
+  const bench = await startPgBench({
+    collectors: 2,
+    fill: (url) =>
+      fillTimelinePg(url, rows, {
+        t0Ms: T0,
+        spanDays: SPAN_DAYS,
+        probes: PROBES,
+        inputs: INPUTS,
+        dayMs: DAY,
+      }),
+  });
+  try {
+    log(
+      `PostgreSQL: filled ${rows} measurements, two collectors up in ${((performance.now() - tf) / 1000).toFixed(1)} s`,
+    );
+    const pools = bench.collectors.map((c) => new Pool(c.url, { connections: 1 }));
+    try {
+      return await queryShapes(pools, runs, mulberry32(seed));
+    } finally {
+      for (const p of pools) await p.close();
+    }
+  } finally {
+    await bench.close();
+  }
+}
+
 export const timeline: Benchmark = {
   name: 'timeline',
-  description: 'dashboard timeline queries over HTTP (rollups) vs the same aggregation in SQL over the rows',
+  description:
+    'dashboard timeline queries over HTTP (rollups) vs the same aggregation in SQL over the rows; ' +
+    'beside it the same queries to two collectors sharing one PostgreSQL',
   async run(o: BenchOptions): Promise<BenchResult> {
     const rows = o.quick ? 100_000 : 1_000_000;
     const apiRuns = o.quick ? 60 : 200;
     const rawRuns = o.quick ? 2 : 5;
     const rnd = mulberry32(o.seed);
+    const notes = [
+      'API latency includes HTTP and JSON on loopback (client in the same process); raw SQL is in-process',
+      'the issue’s 10 M size is not part of this run (collector/bench/timeline-bench.ts measures it)',
+    ];
     const dir = mkdtempSync(join(tmpdir(), 'raabta-bench-timeline-'));
     const path = join(dir, 'timeline.db');
     try {
@@ -125,29 +200,12 @@ export const timeline: Benchmark = {
           connections: 1,
         });
         try {
-          // the dashboard's queries, spread over the shapes
-          for (const s of SHAPES) {
-            const times: number[] = [];
-            const warmup = 3;
-            for (let i = -warmup; i < Math.ceil(apiRuns / SHAPES.length); i++) {
-              const [since, until] = windowFor(s, rnd);
-              const q = new URLSearchParams({
-                ...s.params,
-                since: new Date(since).toISOString(),
-                until: new Date(until).toISOString(),
-              });
-              const t = performance.now();
-              const res = await pool.request({ path: `/api/v1/timeline?${q}`, method: 'GET' });
-              const body = await res.body.text();
-              if (i >= 0) times.push(performance.now() - t);
-              if (res.statusCode !== 200)
-                throw new Error(`timeline ${res.statusCode}: ${body.slice(0, 300)}`);
-              if (!body.includes('"buckets":[{')) throw new Error(`timeline ${s.name} returned no buckets`);
-            }
-            figures[`${s.name}_p50_ms`] = percentile(times, 50);
-            figures[`${s.name}_p95_ms`] = percentile(times, 95);
-            all.push(...times);
+          const r = await queryShapes([pool], apiRuns, rnd);
+          for (const [name, times] of Object.entries(r.perShape)) {
+            figures[`${name}_p50_ms`] = percentile(times, 50);
+            figures[`${name}_p95_ms`] = percentile(times, 95);
           }
+          all.push(...r.all);
         } finally {
           await pool.close();
         }
@@ -182,6 +240,23 @@ export const timeline: Benchmark = {
       }
       figures.all_p50_ms = percentile(all, 50);
       figures.all_p95_ms = percentile(all, 95);
+      const skip = pgVariantUnavailable();
+      if (skip) {
+        o.log(`PostgreSQL variant skipped: ${skip}`);
+        notes.push(`PostgreSQL variant not run: ${skip}`);
+      } else {
+        const pgr = await pgTwoCollectors(rows, apiRuns, o.seed, o.log);
+        for (const [name, times] of Object.entries(pgr.perShape)) {
+          figures[`pg_2_collectors_${name}_p50_ms`] = percentile(times, 50);
+          figures[`pg_2_collectors_${name}_p95_ms`] = percentile(times, 95);
+        }
+        figures.pg_2_collectors_all_p50_ms = percentile(pgr.all, 50);
+        figures.pg_2_collectors_all_p95_ms = percentile(pgr.all, 95);
+        notes.push(
+          `pg_*: ${PG_DESCRIPTION}; the same rows (generated in SQL, rollups by the storage's recount queries), ` +
+            'two collector processes on the database, the same windows alternating between them over HTTP',
+        );
+      }
       baseline.raw_sql_all_p50_ms = percentile(allRaw, 50);
       baseline.raw_sql_all_p95_ms = percentile(allRaw, 95);
       const ratio = baseline.raw_sql_all_p50_ms / figures.all_p50_ms;
@@ -199,6 +274,7 @@ export const timeline: Benchmark = {
           raw_sql_queries: allRaw.length,
           shapes: SHAPES.map((s) => s.name),
           fill_s: Math.round(fillS),
+          postgres: pgVariantUnavailable() ? `not run: ${pgVariantUnavailable()}` : PG_DESCRIPTION,
         },
         figures,
         baseline,
@@ -212,10 +288,7 @@ export const timeline: Benchmark = {
             target: 50,
           },
         ],
-        notes: [
-          'API latency includes HTTP and JSON on loopback (client in the same process); raw SQL is in-process',
-          'the issue’s 10 M size is not part of this run (collector/bench/timeline-bench.ts measures it)',
-        ],
+        notes,
       };
     } finally {
       rmSync(dir, { recursive: true, force: true });
