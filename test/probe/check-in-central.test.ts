@@ -15,9 +15,13 @@ import { openCheckInStore } from '../../collector/check-in/store.ts';
 import { writeMmdb } from '../../collector/geo/mmdb-writer.ts';
 import { startCollector as startCollectorApp } from '../collector/helpers.ts';
 import {
+  collectorCounts,
   type LoopbackTarget,
   loopbackProbeArgs,
+  NO_DEFAULT_SUITES,
+  readOutbox,
   runProbe,
+  spawnProbe,
   startCollector,
   startLoopbackTarget,
   tempDir,
@@ -229,3 +233,34 @@ test.serial(
     t.deepEqual(measured(optedIn).sort(), ['?lgbt', '?news'], 'only the category enabled explicitly');
   },
 );
+
+test.serial('the daemon runs a suite on the schedule the collector sends', async (t) => {
+  const dir = join(tmp.dir, 'lists-daemon');
+  put(dir, 'daemon_only.json', local([{ q: 'scheduled' }], 'daemon_only'));
+  put(dir, 'schedule.json', { daemon_only: '*/2 * * * * *' });
+  const collector = await startCollector(join(tmp.dir, 'daemon.db'), { extra: ['--check-in-dir', dir] });
+  t.teardown(() => collector.stop());
+  const dataDir = join(tmp.dir, 'probe-daemon');
+  const config = join(tmp.dir, 'daemon-config.json');
+  writeFileSync(config, JSON.stringify({ schedule: NO_DEFAULT_SUITES, jitter_max_seconds: 0 }));
+  const daemon = spawnProbe([
+    'start',
+    '--config',
+    config,
+    ...loopbackProbeArgs(target, dataDir, [collector.url]),
+  ]);
+  t.teardown(() => {
+    daemon.child.kill('SIGKILL');
+  });
+  await waitFor('two scheduled measurements of the central suite uploaded', () => {
+    try {
+      return [...collectorCounts(collector.db).keys()].length >= 2;
+    } catch {
+      return false;
+    }
+  });
+  daemon.child.kill('SIGTERM');
+  await daemon.done;
+  t.true(readOutbox(dataDir).rows.length >= 2, 'measured by the daemon, from its own outbox');
+  t.regex(daemon.stderr(), /"suites":\["daemon_only"\]/, 'only the centrally scheduled suite');
+});
