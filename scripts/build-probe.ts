@@ -14,6 +14,9 @@
  *   is bundled) only when it sees that file next to the suites.
  * - CommonJS dependencies get a real `require` (createRequire) for their require() of Node built-ins.
  *
+ * - raabta-probe.inputs.json lists the repository files the bundle was made from: bin/raabta.js runs the
+ *   sources through tsx instead when one of them is newer than the bundle (edited, pulled) — never stale code.
+ *
  * `npm run build:probe` (`--quiet`: no size line). Prints the bundle size and the copied data files.
  */
 import {
@@ -119,7 +122,8 @@ export async function buildProbe(
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const assets = new Map<string, string>();
-  await build({
+  const result = await build({
+    metafile: true,
     entryPoints: [opts.entry ?? path.join(root, 'bin', 'cli.ts')],
     outfile: bundle,
     bundle: true,
@@ -140,6 +144,21 @@ export async function buildProbe(
     },
   });
   const data = copyAssets(assets, outDir);
+  // What the bundle was built from (repository files, relative to the root), so bin/raabta.js can tell a
+  // bundle older than the sources and run the sources instead of stale code.
+  const inputs = [
+    ...Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/')),
+    ...[...assets].flatMap(([abs, under]) =>
+      statSync(abs).isDirectory()
+        ? readdirSync(abs)
+            .filter((n) => n.endsWith('.json'))
+            .map((n) => `${under}/${n}`)
+        : [under],
+    ),
+  ]
+    .map((f) => path.relative(root, path.resolve(root, f)).split(path.sep).join('/'))
+    .sort();
+  writeFileSync(`${bundle.replace(/\.mjs$/, '')}.inputs.json`, `${JSON.stringify(inputs, null, 1)}\n`);
   // probe/daemon/targets.ts uses the validating suite loader (bundled) only where it sees
   // `<suites dir>/load.ts`; without this marker the bundle would fall back to its minimal JSON reader.
   const suitesDir = path.join(outDir, 'probe', 'suites');

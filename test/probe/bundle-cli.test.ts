@@ -6,7 +6,7 @@
  * HTTPS site with a throw-away CA and DNS server, guard 127.0.0.0/8.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { buildProbe } from '../../scripts/build-probe.ts';
@@ -246,5 +246,23 @@ test.serial(
     const forced = await run('bin', ['probe', '--help'], { RAABTA_TSX: '1' });
     t.not(forced.code, 0);
     t.regex(forced.stderr, /cli\.ts/);
+  },
+);
+
+test.serial(
+  'a bundle older than a source it was built from is not run: bin/raabta.js says so and takes the sources',
+  async (t) => {
+    // the copied package gets one of the bundle's inputs, edited after the build
+    const edited = join(tmp.dir, 'probe', 'cli', 'main.ts');
+    mkdirSync(join(tmp.dir, 'probe', 'cli'), { recursive: true });
+    writeFileSync(edited, '// edited after the build\n');
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(edited, later, later);
+    t.teardown(() => rmSync(join(tmp.dir, 'probe'), { recursive: true, force: true }));
+    const r = await run('bin', ['probe', '--help']);
+    t.regex(r.stderr, /probe\/cli\/main\.ts is newer than dist\/raabta-probe\.mjs; running the sources/);
+    // the copy has no bin/cli.ts: the tsx path fails, which shows the bundle was not used
+    t.not(r.code, 0);
+    t.notRegex(r.stdout, /Usage: raabta probe/);
   },
 );
