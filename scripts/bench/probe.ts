@@ -10,7 +10,7 @@
  * The default-concurrency run is made twice: with the harness through tsx (TypeScript compiled at load, as
  * `npm run probe` runs) and with the harness bundled to JavaScript the way `npm run build:probe` bundles the
  * CLI (scripts/build-probe.ts; what bin/raabta.js runs when dist/ is built). Start-up: wall time of
- * `raabta probe --help` through tsx and from the CLI bundle, median of 5 each (outside the lab).
+ * `raabta probe --help` through tsx and from the CLI bundle, median of 5 each (3 with --quick; outside the lab).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -205,7 +205,7 @@ export const probe: Benchmark = {
       );
       const serial = await runProbe(state, dir, count, 1, controls);
       o.log(`concurrency 1: ${serial.wall_s.toFixed(1)} s, ${serial.correct}/${count} correct`);
-      const startup = await startupMs(dir, 5);
+      const startup = await startupMs(dir, o.quick ? 3 : 5);
       o.log(
         `start-up (probe --help): tsx ${startup.tsx.toFixed(0)} ms, bundle ${startup.bundle.toFixed(0)} ms`,
       );
@@ -267,7 +267,7 @@ export const probe: Benchmark = {
         notes: [
           'controls observed once in rb-outside before the runs (not in the wall time), attached, verdicts recomputed',
           'peak RSS is sampled every 50 ms during the run; rss_before_run is the process with every module loaded (Node + tsx + probe)',
-          'bundled_*: the same default-concurrency run with the harness bundled as npm run build:probe bundles the CLI (no tsx); startup_ms_*: raabta probe --help, median of 5, tsx vs the CLI bundle',
+          'bundled_*: the same default-concurrency run with the harness bundled as npm run build:probe bundles the CLI (no tsx); startup_ms_*: raabta probe --help, median of 5 (3 with --quick), tsx vs the CLI bundle',
           ...(wrong.length ? [`wrong verdicts: ${wrong.slice(0, 10).join('; ')}`] : []),
         ],
       };
