@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import {
   collectorCounts,
+  LOOPBACK_ALLOW,
   loopbackProbeArgs,
   NO_DEFAULT_SUITES,
   readOutbox,
@@ -97,7 +98,17 @@ test('collector stopped for many runs and failed upload rounds: when it returns 
   const exit = await daemon.done;
   t.is(exit.code, 0, `graceful exit on SIGTERM: ${exit.stderr.slice(-2000)}`);
   // whatever was measured after the last automatic round goes now (idempotent)
-  const flush = await runProbe(['upload', '--config', config, '--data-dir', dataDir, '--collector', url]);
+  const flush = await runProbe([
+    'upload',
+    '--config',
+    config,
+    '--data-dir',
+    dataDir,
+    '--collector',
+    url,
+    '--allow',
+    LOOPBACK_ALLOW,
+  ]);
   t.is(flush.code, 0, flush.stderr);
   await collector.stop();
 

@@ -84,14 +84,17 @@ export function drawEventLane(
     g.appendChild(a);
     for (const n of e.notes ?? []) {
       const t = Date.parse(n.at);
-      if (!(t >= sc.from && t <= sc.to)) continue;
-      const nx = xOf(sc, t);
+      if (Number.isNaN(t)) continue;
+      // a note written outside the drawn window (e.g. today, on a 2024 event) sits on the band's nearer end
+      const inWindow = t >= sc.from && t <= sc.to;
+      const nx = inWindow ? xOf(sc, t) : t > sc.to ? x + w : x;
       const m = s('polygon', {
         points: `${nx - 5},${y} ${nx + 5},${y} ${nx},${y + 9}`,
         fill: NOTE_COLOR,
         stroke: '#ffffff',
         'stroke-width': 1,
-        class: 'note-marker',
+        class: inWindow ? 'note-marker' : 'note-marker outside',
+        'data-at': n.at,
       });
       m.appendChild(s('title', {}, n.text));
       g.appendChild(m);
