@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL variants of the ingest and timeline benchmarks: a throw-away PostgreSQL 127.0.0.1 server with
- * durable commits (collector/storage/postgres/server.ts, the settings of collector/storage/postgres/bench.ts),
+ * durable commits (collector/storage/postgres/server.ts),
  * one fresh database, two collector processes on it. Skipped, with the reason printed, when no server can be
  * started here (binaries absent, or not root).
  */
