@@ -1,17 +1,23 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import pino from 'pino';
 import { type DetectorSeries, startDetectJob } from '../../collector/jobs/detect-job.ts';
 import { sampleMeasurement } from '../../collector/testing/sample-measurement.ts';
 import { tempDir, testDb } from './helpers.ts';
 import { batchOf } from './storage-contract.ts';
 
-test('the detection job feeds hourly series per network and per country to the detector and stores its events', async (t) => {
+/** An empty storage of the engine under test, closed and removed after the test. */
+async function emptyStorage(t: ExecutionContext) {
   const tmp = tempDir();
   t.teardown(tmp.remove);
   const d = await testDb(tmp.dir, 'd.db');
   t.teardown(() => d.drop());
   const s = await d.open();
   t.teardown(() => s.close());
+  return s;
+}
+
+test('the detection job feeds hourly series per network and per country to the detector and stores its events', async (t) => {
+  const s = await emptyStorage(t);
   const now = new Date(Date.UTC(2024, 10, 10, 12, 30));
   const blocked = { status: 'blocked' as const, method: 'tls' as const };
   await s.ingest([
@@ -90,12 +96,7 @@ test('the detection job feeds hourly series per network and per country to the d
 });
 
 test('with the real detector, blocking seen by several probes becomes an event with sample evidence', async (t) => {
-  const tmp = tempDir();
-  t.teardown(tmp.remove);
-  const d = await testDb(tmp.dir, 'd.db');
-  t.teardown(() => d.drop());
-  const s = await d.open();
-  t.teardown(() => s.close());
+  const s = await emptyStorage(t);
   const blocked = { status: 'blocked' as const, method: 'tls' as const };
   const ok = { status: 'ok' as const, method: null };
   const probes = ['p_a', 'p_b', 'p_c', 'p_d'];
@@ -128,12 +129,7 @@ test('with the real detector, blocking seen by several probes becomes an event w
 });
 
 test('a disruption longer than the window stays one event as the window slides past its start', async (t) => {
-  const tmp = tempDir();
-  t.teardown(tmp.remove);
-  const d = await testDb(tmp.dir, 'd.db');
-  t.teardown(() => d.drop());
-  const s = await d.open();
-  t.teardown(() => s.close());
+  const s = await emptyStorage(t);
   const day0 = Date.UTC(2024, 1, 1);
   const blocked = { status: 'blocked' as const, method: 'tls' as const };
   const ok = { status: 'ok' as const, method: null };
@@ -165,12 +161,7 @@ test('a disruption longer than the window stays one event as the window slides p
 });
 
 test('without a detector the job does nothing', async (t) => {
-  const tmp = tempDir();
-  t.teardown(tmp.remove);
-  const d = await testDb(tmp.dir, 'd.db');
-  t.teardown(() => d.drop());
-  const s = await d.open();
-  t.teardown(() => s.close());
+  const s = await emptyStorage(t);
   const job = startDetectJob(s, pino({ level: 'silent' }), { everyMs: 0, detect: null });
   t.is(await job.runOnce(), 0);
 });
