@@ -2,7 +2,14 @@
  * What both storage engines read for a measurement summary: the columns, the join with its current verdict,
  * the row shape and its mapping; and the probe's own verdict read from the raw measurement.
  */
-import type { MeasurementSummaryRow, Status, VerdictRecord, VerdictSource } from './types.ts';
+import { decodeCursor, encodeCursor, keyAtOrAfter } from './sqlite/keys.ts';
+import type {
+  MeasurementQuery,
+  MeasurementSummaryRow,
+  Status,
+  VerdictRecord,
+  VerdictSource,
+} from './types.ts';
 
 export const SUMMARY_COLUMNS = `m.id, m.uid, m.start_ms, m.probe_asn, m.probe_cc, m.network_name, m.test_name,
   m.input, m.target_group, m.simulated, v.source, v.analysis_version, v.status, v.method, v.confidence, v.reason,
@@ -74,4 +81,45 @@ export function probeVerdictOf(raw: Buffer): VerdictRecord | null {
   if (!v) return null;
   const { analysis_version, status, method, confidence, reason, evidence } = v;
   return { source: 'probe', analysis_version, status, method, confidence, reason, evidence };
+}
+
+/**
+ * The WHERE of a measurement listing (key range from since/until/cursor, then the equality filters) and its
+ * arguments; `placeholder(n)` writes the n-th (1-based) parameter in the engine's dialect.
+ */
+export function listFilter(
+  q: MeasurementQuery,
+  placeholder: (n: number) => string,
+): { where: string; args: (string | number)[] } {
+  let upper = q.until_ms !== undefined ? keyAtOrAfter(q.until_ms) : Number.MAX_SAFE_INTEGER;
+  if (q.cursor) upper = Math.min(upper, decodeCursor(q.cursor));
+  const args: (string | number)[] = [q.since_ms !== undefined ? keyAtOrAfter(q.since_ms) : 0, upper];
+  const where = [`m.id >= ${placeholder(1)}`, `m.id < ${placeholder(2)}`];
+  const eq: [string, string | number | undefined][] = [
+    ['m.test_name', q.test_name],
+    ['m.input', q.input],
+    ['m.target_group', q.target_group],
+    ['m.probe_asn', q.probe_asn],
+    ['m.probe_cc', q.probe_cc],
+    ['m.probe_id', q.probe_id],
+    ['v.status', q.status],
+    ['v.method', q.method],
+    ['m.simulated', q.simulated === undefined ? undefined : q.simulated ? 1 : 0],
+  ];
+  for (const [col, val] of eq) {
+    if (val === undefined) continue;
+    args.push(val);
+    where.push(`${col} = ${placeholder(args.length)}`);
+  }
+  return { where: where.join(' AND '), args };
+}
+
+/** One page of a listing fetched with `limit + 1` rows: the rows and the cursor of the next page. */
+export function pageOf(
+  rows: SummarySqlRow[],
+  limit: number,
+): { rows: MeasurementSummaryRow[]; next_cursor: string | null } {
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  return { rows: page.map(summaryOf), next_cursor: more ? encodeCursor(page[page.length - 1].id) : null };
 }

@@ -1,9 +1,10 @@
 /** Measurement reads: filtered pages (newest first), one measurement with raw bytes and verdicts, coverage. */
 
 import type pg from 'pg';
-import { decodeCursor, encodeCursor, keyAtOrAfter } from '../sqlite/keys.ts';
 import {
   FROM_CURRENT,
+  listFilter,
+  pageOf,
   probeVerdictOf,
   SUMMARY_COLUMNS,
   type SummarySqlRow,
@@ -16,35 +17,13 @@ import type { RawReader } from './raw.ts';
 export function createReads(pool: pg.Pool, raw: RawReader) {
   return {
     async list(q: MeasurementQuery): Promise<{ rows: MeasurementSummaryRow[]; next_cursor: string | null }> {
-      let upper = q.until_ms !== undefined ? keyAtOrAfter(q.until_ms) : Number.MAX_SAFE_INTEGER;
-      if (q.cursor) upper = Math.min(upper, decodeCursor(q.cursor));
-      const args: (string | number)[] = [q.since_ms !== undefined ? keyAtOrAfter(q.since_ms) : 0, upper];
-      const where = ['m.id >= $1', 'm.id < $2'];
-      const eq: [string, string | number | undefined][] = [
-        ['m.test_name', q.test_name],
-        ['m.input', q.input],
-        ['m.target_group', q.target_group],
-        ['m.probe_asn', q.probe_asn],
-        ['m.probe_cc', q.probe_cc],
-        ['m.probe_id', q.probe_id],
-        ['v.status', q.status],
-        ['v.method', q.method],
-        ['m.simulated', q.simulated === undefined ? undefined : q.simulated ? 1 : 0],
-      ];
-      for (const [col, val] of eq) {
-        if (val === undefined) continue;
-        args.push(val);
-        where.push(`${col} = $${args.length}`);
-      }
+      const { where, args } = listFilter(q, (n) => `$${n}`);
       args.push(q.limit + 1);
       const r = await pool.query(
-        `SELECT ${SUMMARY_COLUMNS} ${FROM_CURRENT} WHERE ${where.join(' AND ')} ORDER BY m.id DESC LIMIT $${args.length}`,
+        `SELECT ${SUMMARY_COLUMNS} ${FROM_CURRENT} WHERE ${where} ORDER BY m.id DESC LIMIT $${args.length}`,
         args,
       );
-      const rows = r.rows as SummarySqlRow[];
-      const more = rows.length > q.limit;
-      const page = more ? rows.slice(0, q.limit) : rows;
-      return { rows: page.map(summaryOf), next_cursor: more ? encodeCursor(page[page.length - 1].id) : null };
+      return pageOf(r.rows as SummarySqlRow[], q.limit);
     },
 
     async get(uid: string): Promise<MeasurementDetail | null> {

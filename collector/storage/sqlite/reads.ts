@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 import { BatchCache } from '../raw-cache.ts';
 import {
   FROM_CURRENT,
+  listFilter,
+  pageOf,
   probeVerdictOf,
   SUMMARY_COLUMNS,
   type SummarySqlRow,
@@ -10,7 +12,6 @@ import {
   verdictFromRow,
 } from '../summary-rows.ts';
 import type { CoverageRow, MeasurementDetail, MeasurementQuery, MeasurementSummaryRow } from '../types.ts';
-import { decodeCursor, encodeCursor, keyAtOrAfter } from './keys.ts';
 
 export function createReads(db: Database.Database) {
   const cache = new BatchCache();
@@ -36,39 +37,14 @@ export function createReads(db: Database.Database) {
   return {
     rawOf,
     list(q: MeasurementQuery): { rows: MeasurementSummaryRow[]; next_cursor: string | null } {
-      const where = ['m.id >= ?', 'm.id < ?'];
-      let upper = q.until_ms !== undefined ? keyAtOrAfter(q.until_ms) : Number.MAX_SAFE_INTEGER;
-      if (q.cursor) upper = Math.min(upper, decodeCursor(q.cursor));
-      const args: (string | number)[] = [q.since_ms !== undefined ? keyAtOrAfter(q.since_ms) : 0, upper];
-      const eq: [string, string | number | undefined][] = [
-        ['m.test_name', q.test_name],
-        ['m.input', q.input],
-        ['m.target_group', q.target_group],
-        ['m.probe_asn', q.probe_asn],
-        ['m.probe_cc', q.probe_cc],
-        ['m.probe_id', q.probe_id],
-        ['v.status', q.status],
-        ['v.method', q.method],
-        ['m.simulated', q.simulated === undefined ? undefined : q.simulated ? 1 : 0],
-      ];
-      for (const [col, val] of eq) {
-        if (val === undefined) continue;
-        where.push(`${col} = ?`);
-        args.push(val);
-      }
-      const sql = `SELECT ${SUMMARY_COLUMNS} ${FROM_CURRENT} WHERE ${where.join(' AND ')} ORDER BY m.id DESC LIMIT ?`;
+      const { where, args } = listFilter(q, () => '?');
+      const sql = `SELECT ${SUMMARY_COLUMNS} ${FROM_CURRENT} WHERE ${where} ORDER BY m.id DESC LIMIT ?`;
       let stmt = statements.get(sql);
       if (!stmt) {
         stmt = db.prepare(sql);
         if (statements.size < 256) statements.set(sql, stmt);
       }
-      const rows = stmt.all(...args, q.limit + 1) as SummarySqlRow[];
-      const more = rows.length > q.limit;
-      const page = more ? rows.slice(0, q.limit) : rows;
-      return {
-        rows: page.map(summaryOf),
-        next_cursor: more ? encodeCursor(page[page.length - 1].id) : null,
-      };
+      return pageOf(stmt.all(...args, q.limit + 1) as SummarySqlRow[], q.limit);
     },
     get(uid: string): MeasurementDetail | null {
       const r = byUid.get(uid) as
