@@ -8,8 +8,12 @@ export interface TestCa {
   dir: string;
   caFile: string;
   caPem: string;
-  /** a certificate for `names` (DNS names and IP addresses), signed by the CA */
-  issue(cn: string, names: string[]): { certPem: string; keyPem: string; certFile: string; keyFile: string };
+  /** a certificate for `names` (DNS names and IP addresses), signed by the CA (or by its own key) */
+  issue(
+    cn: string,
+    names: string[],
+    opts?: { selfSigned?: boolean },
+  ): { certPem: string; keyPem: string; certFile: string; keyFile: string };
   cleanup(): void;
 }
 
@@ -44,7 +48,7 @@ export function createTestCa(name = 'Raabta Test CA'): TestCa {
     dir,
     caFile,
     caPem: readFileSync(caFile, 'utf8'),
-    issue(cn, names) {
+    issue(cn, names, opts = {}) {
       const base = `leaf${serial++}`;
       const san = names.map((n) => (/^[\d.]+$|:/.test(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
       writeFileSync(
@@ -58,12 +62,9 @@ export function createTestCa(name = 'Raabta Test CA'): TestCa {
         '-req',
         '-in',
         `${base}.csr`,
-        '-CA',
-        'ca.pem',
-        '-CAkey',
-        'ca.key',
-        '-set_serial',
-        String(serial + 1000),
+        ...(opts.selfSigned
+          ? ['-signkey', `${base}.key`]
+          : ['-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', String(serial + 1000)]),
         '-days',
         '2',
         '-sha256',

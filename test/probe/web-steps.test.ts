@@ -4,7 +4,6 @@ import { runTest } from '../../probe/run-test.ts';
 import { webTest } from '../../probe/tests/web.ts';
 import { validateMeasurement } from '../../schemas/validate.ts';
 import { env, hostsDialer, settings, webTarget } from '../fixtures/web/context.ts';
-import { makePki, type Pki } from '../fixtures/web/pki.ts';
 import {
   type Running,
   startDns,
@@ -12,6 +11,10 @@ import {
   startHttps,
   startResetAfterHello,
 } from '../fixtures/web/servers.ts';
+import { createTestCa, type TestCa } from '../helpers/test-ca.ts';
+
+/** key and certificate as the loopback servers take them */
+const leaf = (c: { certPem: string; keyPem: string }) => ({ key: c.keyPem, cert: c.certPem });
 
 const HOSTS = {
   'site.test': '127.0.0.1',
@@ -22,7 +25,7 @@ const HOSTS = {
 const PAGE =
   '<!doctype html><html><head><title>Loopback  site &amp; friends</title></head><body><p>hello</p></body></html>';
 
-let pki: Pki;
+let pki: TestCa;
 let https: Running;
 let http: Running;
 let dns: Running;
@@ -30,8 +33,8 @@ let reset: Running;
 let deadPort: number;
 
 test.before(async () => {
-  pki = makePki();
-  const tls = pki.leaf(['site.test', 'other.test', 'example.org']);
+  pki = createTestCa();
+  const tls = leaf(pki.issue('site.test', ['site.test', 'other.test', 'example.org']));
   http = await startHttp((req, res) => {
     if (req.url === '/c') res.end('<title>final hop</title>');
     else res.writeHead(404).end();
@@ -134,7 +137,10 @@ test('a destination outside the guard is refused before any packet (destination_
 });
 
 test('a certificate from an unknown authority fails the handshake with ssl_unknown_authority and keeps the chain', async (t) => {
-  const selfSigned = await startHttps(pki.leaf(['site.test'], { selfSigned: true }), (_q, r) => r.end('x'));
+  const selfSigned = await startHttps(
+    leaf(pki.issue('site.test', ['site.test'], { selfSigned: true })),
+    (_q, r) => r.end('x'),
+  );
   try {
     const m = await runTest(webTest, webTarget(`https://site.test:${selfSigned.port}/`), setup());
     const h = m.test_keys.tls_handshakes[0];
