@@ -4,7 +4,7 @@
  * serving what it wrote.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
@@ -195,12 +195,15 @@ test('a publish that fails midway leaves the previous files of the day intact an
     let n = 0;
     for await (const item of real(date)) {
       if (n++ === 30) {
-        const staged = readdirSync(join(e.root, STAGING_DIR));
-        const dir = join(e.root, STAGING_DIR, staged[0] ?? '-', D1);
-        partialSeen =
-          staged.length === 1 &&
-          existsSync(dir) &&
-          readdirSync(dir).some((f) => f.includes('.partial-') && statSync(join(dir, f)).size > 0);
+        // the sinks open their files asynchronously and gather 64 KiB before writing: wait for the staged
+        // files to appear (bounded) rather than assume the file system has caught up after 30 rows
+        for (let i = 0; i < 100 && !partialSeen; i++) {
+          const staged = readdirSync(join(e.root, STAGING_DIR));
+          const dir = join(e.root, STAGING_DIR, staged[0] ?? '-', D1);
+          partialSeen =
+            staged.length === 1 && existsSync(dir) && readdirSync(dir).some((f) => f.includes('.partial-'));
+          if (!partialSeen) await new Promise((r) => setTimeout(r, 20));
+        }
         throw new Error('disk gone');
       }
       yield item;
