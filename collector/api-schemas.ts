@@ -130,8 +130,30 @@ const eventFields = {
   notes: Type.Array(EventNote),
   simulated: Type.Boolean(),
 };
+/** Another event of the same disruption (collector/related): same country, service family and time. */
+export const RelatedEvent = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  target_group: Type.String(),
+  asns: Type.Array(Type.String()),
+  methods: Type.Array(Type.String()),
+  start: Type.String(),
+  end: Nullable(Type.String()),
+  status: Type.String(),
+});
+const groupFields = {
+  family: Nullable(Type.String({ description: "the service's family (vpn, whatsapp) or null" })),
+  group_id: Type.String({ description: 'id of the first event of its group; its own id when alone' }),
+  related: Type.Array(RelatedEvent, { description: 'the other events of its group, by start' }),
+};
+/** The stored event alone (routes/shapes.ts toEvent); the routes answer GroupedEvent. */
 export const Event = Type.Object(eventFields);
-export const EventDetail = Type.Object({ ...eventFields, evidence: Type.Array(MeasurementSummary) });
+export const GroupedEvent = Type.Object({ ...eventFields, ...groupFields });
+export const EventDetail = Type.Object({
+  ...eventFields,
+  ...groupFields,
+  evidence: Type.Array(MeasurementSummary),
+});
 
 export const EventsQuery = Type.Object(
   {

@@ -6,15 +6,18 @@ import { ErrorBody } from '../../schemas/src/api.ts';
 import {
   AdminEventPatch,
   AdminHeaders,
-  Event,
   EventDetail,
   EventParams,
   EventsQuery,
   FeedQuery,
+  GroupedEvent,
 } from '../api-schemas.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { atomFeed } from '../feed/atom.ts';
+import { relatedGroups } from '../related/related-lookup.ts';
+import { groupFields } from '../related/related-shape.ts';
+import type { EventRecord } from '../storage/types.ts';
 import { parseTime, toEvent, toSummary } from './shapes.ts';
 
 const EVIDENCE_SAMPLE = 20;
@@ -30,6 +33,12 @@ function checkAdmin(ctx: AppContext, req: FastifyRequest): void {
   }
 }
 
+/** Events in the API's shape, each with its group (family, group_id, related) looked up in storage. */
+async function withGroups(ctx: AppContext, events: EventRecord[]) {
+  const groups = await relatedGroups(ctx.storage, events);
+  return events.map((e) => ({ ...toEvent(e), ...groupFields(e, groups.get(e.id)) }));
+}
+
 export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.get<{ Querystring: Static<typeof EventsQuery> }>(
     '/api/v1/events',
@@ -38,7 +47,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
         summary: 'Disruption events, newest first',
         querystring: EventsQuery,
         response: {
-          200: { type: 'object', properties: { results: { type: 'array', items: Event } } },
+          200: { type: 'object', properties: { results: { type: 'array', items: GroupedEvent } } },
           400: ErrorBody,
         },
       },
@@ -53,7 +62,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
         status: q.status,
         limit: q.limit ?? 100,
       });
-      return { results: events.map(toEvent) };
+      return { results: await withGroups(ctx, events) };
     },
   );
 
@@ -61,7 +70,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
     '/api/v1/events/:id',
     {
       schema: {
-        summary: 'One event with sample measurements as evidence',
+        summary: 'One event with sample measurements as evidence and the related events of its group',
         params: EventParams,
         response: { 200: EventDetail, 404: ErrorBody },
       },
@@ -70,7 +79,8 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const e = await ctx.storage.getEvent(req.params.id);
       if (!e) throw new ApiError(404, 'not_found', `id: no event "${req.params.id}"`);
       const evidence = await ctx.storage.summariesByUid(e.evidence.slice(0, EVIDENCE_SAMPLE));
-      return { ...toEvent(e), evidence: evidence.map(toSummary) };
+      const [withGroup] = await withGroups(ctx, [e]);
+      return { ...withGroup, evidence: evidence.map(toSummary) };
     },
   );
 
@@ -83,7 +93,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
         params: EventParams,
         headers: AdminHeaders,
         body: AdminEventPatch,
-        response: { 200: Event, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+        response: { 200: GroupedEvent, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },
       // authenticate before the body is even validated
       preValidation: async (req) => checkAdmin(ctx, req),
@@ -91,7 +101,8 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
     async (req) => {
       const e = await ctx.storage.editEvent(req.params.id, { ...req.body, at_ms: ctx.clock.now().getTime() });
       if (!e) throw new ApiError(404, 'not_found', `id: no event "${req.params.id}"`);
-      return toEvent(e);
+      const [withGroup] = await withGroups(ctx, [e]);
+      return withGroup;
     },
   );
 
