@@ -17,6 +17,8 @@ export interface DetectParams {
   baselineMs: number;
   /** an event whose last blocked bucket ended more than this before `now` is closed at that bucket */
   openWithinMs: number;
+  /** how far before the confirming bucket a run's start can go back to the first evidence of it (onset.ts) */
+  onsetLookbackMs: number;
   /** methods with at least this fraction of an event's blocked measurements are listed */
   methodShare: number;
 }
@@ -31,5 +33,6 @@ export const DEFAULT_PARAMS: DetectParams = {
   exitBuckets: 2,
   baselineMs: 7 * 86400_000,
   openWithinMs: 2 * 86400_000,
+  onsetLookbackMs: 12 * 3600_000,
   methodShare: 0.1,
 };

@@ -2,11 +2,15 @@
  * One series, bucket by bucket in time order: a run (a stretch of blocking) opens at a judged bucket whose
  * share is at least `warnShare` and `minRise` above the baseline, and stays open through buckets that
  * are blocked too or cannot be judged (no data, too few probes: no evidence that it ended); `exitBuckets`
- * judged buckets in a row below the exit level close it (one thin quiet bucket in a partial block does not). The baseline is the median share of the quiet judged
- * buckets of the previous `baselineMs` (0 without any: a series that starts blocked is blocked).
+ * judged buckets in a row below the exit level close it (one thin quiet bucket in a partial block does not).
+ * The baseline is the median share of the quiet judged buckets of the previous `baselineMs` (0 without any:
+ * a series that starts blocked is blocked). A run starts at the first bucket with evidence of it (`onset.ts`),
+ * which can be before the bucket that confirmed it.
  */
+
 import type { DetectorSeries } from '../jobs/detect-job.ts';
 import { type Judged, judge, median } from './judge.ts';
+import { onsetOf } from './onset.ts';
 import type { DetectParams } from './params.ts';
 
 export interface Run {
@@ -27,9 +31,14 @@ export function findRuns(series: DetectorSeries, bucket_ms: number, p: DetectPar
   let run: Run | null = null;
   /** quiet judged buckets seen inside the open run (it ends after `exitBuckets` of them in a row) */
   let pending: { t: number; share: number }[] = [];
+  /** the buckets before the current one, judged or not, of the last `onsetLookbackMs` (outside runs) */
+  let recent: Judged[] = [];
   for (const b of series.buckets) {
     const j = judge(b, p);
-    if (j.share === null) continue;
+    if (j.share === null) {
+      if (!run) recent.push(j);
+      continue;
+    }
     while (quiet.length && quiet[0].t < b.t_ms - p.baselineMs) quiet.shift();
     const baseline = median(quiet.map((q) => q.share));
     if (run) {
@@ -41,6 +50,7 @@ export function findRuns(series: DetectorSeries, bucket_ms: number, p: DetectPar
           run = null;
           quiet.push(...pending);
           pending = [];
+          recent = [];
         }
       } else if (j.blockingProbes >= p.minBlockingProbes) {
         run.buckets.push(j);
@@ -52,17 +62,23 @@ export function findRuns(series: DetectorSeries, bucket_ms: number, p: DetectPar
     const enters =
       j.share >= p.warnShare && j.share >= baseline + p.minRise && j.blockingProbes >= p.minBlockingProbes;
     if (enters) {
+      const onset = onsetOf(recent, j, baseline, p);
+      // buckets now inside the run are not quiet history any more
+      while (quiet.length && quiet[quiet.length - 1].t >= onset.start_ms) quiet.pop();
       run = {
         series,
-        buckets: [j],
-        start_ms: b.t_ms,
+        buckets: [...onset.elevated, j],
+        start_ms: onset.start_ms,
         last_end_ms: b.t_ms + bucket_ms,
         cleared: false,
         baseline,
       };
+      recent = [];
     } else {
       quiet.push({ t: b.t_ms, share: j.share });
+      recent.push(j);
     }
+    while (recent.length && recent[0].t_ms < b.t_ms - p.onsetLookbackMs) recent.shift();
   }
   if (run) runs.push(run);
   return runs;
