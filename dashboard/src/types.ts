@@ -58,6 +58,18 @@ export interface EventNote {
   text: string;
 }
 
+/** Another event of the same disruption (same country, service family and time: collector/API.md). */
+export interface RelatedEvent {
+  id: string;
+  title: string;
+  target_group: string;
+  asns: string[];
+  methods: string[];
+  start: string;
+  end: string | null;
+  status: string;
+}
+
 export interface RaabtaEvent {
   id: string;
   title: string;
@@ -72,6 +84,11 @@ export interface RaabtaEvent {
   status: string;
   notes: EventNote[];
   simulated: boolean;
+  /** the service's family ('vpn', 'whatsapp') or null */
+  family: string | null;
+  /** id of the first event of its group (its own id when alone) */
+  group_id: string;
+  related: RelatedEvent[];
 }
 
 export interface EventDetail extends RaabtaEvent {

@@ -83,6 +83,62 @@ run(
 );
 
 run(
+  'journalist: the 10 Nov 2024 VPN disruption is one entry on the overview; it opens on all three protocols and the ISPs',
+  async (t) => {
+    const { page, seen } = await open(env, '#/overview');
+    const vpn = page.locator('.latest-events li.event-group', { hasText: 'VPN disruption' });
+    t.is(await vpn.count(), 1, 'one entry for the VPN disruption, not one per protocol');
+    t.regex(
+      (await vpn.locator('a.event-link').textContent()) ?? '',
+      /^VPN disruption: OpenVPN, WireGuard, IKEv2/,
+    );
+    t.regex((await vpn.locator('.when').textContent()) ?? '', /^10 Nov 2024, \d\d:\d\d–\d\d:\d\d PKT$/);
+    const isps = (await vpn.locator('.isps').textContent()) ?? '';
+    t.regex(isps, /^\d+ networks: .*PTCL/, 'the union of the networks, by name');
+    const protocolCards = await page
+      .locator('.latest-events li.event-card:not(.event-group)')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-group')));
+    t.false(
+      protocolCards.some((g) => ['openvpn', 'wireguard', 'ikev2'].includes(g ?? '')),
+      `no separate protocol entries beside it: ${protocolCards}`,
+    );
+
+    await vpn.locator('a.event-link').click();
+    await page.waitForFunction(() => location.hash.startsWith('#/event/'));
+    await ready(page);
+    const related = page.locator('.related-events');
+    t.is(await related.locator('h2').textContent(), 'Part of a wider disruption');
+    const summary = (await related.locator('.group-summary').textContent()) ?? '';
+    t.regex(
+      summary,
+      /^10 Nov 2024, .*PKT: OpenVPN, WireGuard, IKEv2\/IPsec VPN disrupted together on \d+ networks \(.*PTCL.*\)\. How: Protocol handshakes/,
+    );
+    const links = await related.locator('a.related-link').allTextContents();
+    const own = ((await page.locator('.facts').textContent()) ?? '').match(
+      /OpenVPN|WireGuard|IKEv2\/IPsec VPN/,
+    )?.[0];
+    t.deepEqual(
+      [own, ...links].sort(),
+      ['IKEv2/IPsec VPN', 'OpenVPN', 'WireGuard'],
+      'this protocol and the two others',
+    );
+    const affected = await page.locator('.isp-list li').allTextContents();
+    t.true(affected.length >= 2 && affected.every(named), `affected ISPs by name: ${affected}`);
+
+    const here = decodeURIComponent(new URL(page.url()).hash.replace('#/event/', ''));
+    await related.locator('a.related-link').first().click();
+    await page.waitForSelector(`.related-events li[data-event="${here}"] a.related-link`);
+    t.is(
+      await page.locator('.related-events a.related-link').count(),
+      2,
+      'the related event links back to this one and the third',
+    );
+    t.deepEqual(seen.dialogs, []);
+    t.deepEqual(seen.errors, []);
+  },
+);
+
+run(
   'timeline: drag to zoom, select a row (stacked view) and a bucket; the state is in the URL',
   async (t) => {
     const { page, seen } = await open(env, '#/timeline?from=2024-01-01T00:00Z&to=2025-01-01T00:00Z');

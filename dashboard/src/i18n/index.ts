@@ -72,6 +72,10 @@ export function probes(n: number): string {
   return n === 1 ? t('n_probe') : t('n_probes', { n });
 }
 
+export function networks(n: number): string {
+  return n === 1 ? t('n_network') : t('n_networks', { n });
+}
+
 export function duration(ms: number): string {
   const m = Math.round(ms / 60000);
   if (m < 60) return `${m} ${t('u_min')}`;

@@ -3,6 +3,7 @@ import { ispLabel, loadNetworks } from '../catalog.ts';
 import { editorForm } from '../components/editor.ts';
 import { severityBadge, simulatedBadge } from '../components/event-card.ts';
 import { eventData } from '../components/event-data.ts';
+import { relatedSection } from '../components/event-group.ts';
 import { evidenceSection } from '../components/evidence.ts';
 import { feedUrl, shareBar } from '../components/share.ts';
 import { h, mount } from '../dom.ts';
@@ -75,6 +76,7 @@ export async function eventView(main: HTMLElement, id: string): Promise<void> {
       h('p', { class: 'kicker' }, t('event'), ' · ', word('ev', e.status)),
       h('h1', { class: 'event-title' }, h('bdi', {}, e.title), ' ', e.simulated ? simulatedBadge() : null),
       h('p', { class: 'event-summary' }, summary),
+      relatedSection(e, nets, tz),
       h('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       h('section', { class: 'scope' }, h('h2', {}, t('networks_affected')), scope),
       h('section', { class: 'how' }, h('h2', {}, t('how_blocked')), how),

@@ -1,6 +1,7 @@
 import { api } from '../api.ts';
 import { loadNetworks } from '../catalog.ts';
-import { eventList, simulatedBadge } from '../components/event-card.ts';
+import { simulatedBadge } from '../components/event-card.ts';
+import { groupedEventList } from '../components/event-group.ts';
 import { feedUrl } from '../components/share.ts';
 import { button, h, mount } from '../dom.ts';
 import { t } from '../i18n/index.ts';
@@ -10,6 +11,9 @@ import { go, href } from '../router.ts';
 import { DAY, dayStart, fmtDateTime, HOUR, isoShort } from '../time.ts';
 import type { Coverage } from '../types.ts';
 import { stateGrid } from './overview-grid.ts';
+
+/** Entries in "Latest detected events" (a group of related events is one entry). */
+const LATEST = 8;
 
 /** "What happened on…?": a date goes to that day (midnight to midnight in the chosen zone) on the timeline. */
 function dateFinder(): HTMLElement {
@@ -42,7 +46,8 @@ export async function overviewView(main: HTMLElement): Promise<void> {
       loadNetworks(),
       api.timeline({ since, until, bucket: '1h', group_by: 'target_group', by_asn: 1 }),
       api.timeline({ since, until, bucket: '1h', group_by: 'target_group' }),
-      api.events({ limit: 8 }),
+      // related events share one entry: ask for more than are shown
+      api.events({ limit: 3 * LATEST }),
       api.coverage().catch(() => [] as Coverage[]),
     ]);
     const simulated = byAsn.simulated || country.simulated || events.some((e) => e.simulated);
@@ -59,7 +64,7 @@ export async function overviewView(main: HTMLElement): Promise<void> {
         'section',
         { class: 'latest-events' },
         h('h2', {}, t('latest_events')),
-        eventList(events, nets, tz),
+        groupedEventList(events, nets, tz, LATEST),
         h(
           'p',
           {},
