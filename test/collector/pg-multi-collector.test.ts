@@ -153,7 +153,9 @@ test('two collectors on one PostgreSQL: every acknowledged measurement once, thr
   t.is(acceptedTwice, 0, 'no measurement sent to both collectors was accepted by both');
   t.is(acceptedOnce, 4 * 12 * 40, 'each was accepted by exactly one of them');
 
-  // phase 2: load on both, then SIGKILL A while its requests are in flight; B must keep serving
+  // phase 2: load on both, then SIGKILL A while its requests are in flight; B must keep serving. The lane
+  // that reaches the threshold kills A right after handing its own request over, so at least that request is
+  // in flight whatever the scheduling (the other lanes' requests may or may not have been answered by then).
   let killed = false;
   let failedAtA = 0;
   let failedAtB = 0;
@@ -164,8 +166,14 @@ test('two collectors on one PostgreSQL: every acknowledged measurement once, thr
       if (target === a && killed) break;
       const x = makeBatch(probes[lane % 3], 50);
       for (const [j, u] of x.uids.entries()) sent.set(u, x.raw[j]);
+      const killNow = target === a && !killed && acked.size >= sent.size * 0.3 + 4000;
+      const reply = post(target.url, x);
+      if (killNow) {
+        killed = true;
+        a.child.kill('SIGKILL');
+      }
       try {
-        record(x, await post(target.url, x));
+        record(x, await reply);
       } catch (err) {
         if (target === a && killed) {
           failedAtA++;
@@ -177,9 +185,6 @@ test('two collectors on one PostgreSQL: every acknowledged measurement once, thr
       }
     }
   });
-  while (acked.size < sent.size * 0.3 + 4000) await new Promise((r) => setTimeout(r, 10));
-  killed = true;
-  a.child.kill('SIGKILL');
   await Promise.all(lanes);
   await a.exited;
   t.true(failedAtA > 0, 'requests to the killed collector were in flight');
