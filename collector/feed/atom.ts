@@ -19,6 +19,8 @@ export interface FeedOptions {
   self: string;
   title: string;
   updatedMs: number;
+  /** each event's group of related events, itself included (collector/related): named in its entry */
+  groups?: ReadonlyMap<string, readonly EventRecord[]>;
 }
 
 function iso(ms: number): string {
@@ -35,20 +37,37 @@ function summaryOf(e: EventRecord): string {
   )}%; severity ${e.severity}; ${e.status}.${sim}`;
 }
 
+function relatedOf(e: EventRecord, o: FeedOptions): readonly EventRecord[] {
+  return (o.groups?.get(e.id) ?? []).filter((r) => r.id !== e.id);
+}
+
+function relatedText(related: readonly EventRecord[]): string {
+  if (!related.length) return '';
+  const each = related.map(
+    (r) => `${r.target_group} (${iso(r.start_ms)} – ${r.end_ms === null ? 'ongoing' : iso(r.end_ms)})`,
+  );
+  return `\nPart of a wider disruption with: ${each.join('; ')}.`;
+}
+
 export function atomFeed(events: EventRecord[], o: FeedOptions): string {
   const x = xmlEscape;
   const entries = events.map((e) => {
     const updated = Math.max(e.start_ms, e.end_ms ?? 0, ...e.notes.map((n) => n.at_ms));
     const link = `${o.base}/#/event/${encodeURIComponent(e.id)}`;
     const notes = e.notes.map((n) => `\n${iso(n.at_ms)}: ${n.text}`).join('');
+    const related = relatedOf(e, o);
+    const relatedLinks = related.map(
+      (r) =>
+        `\n    <link rel="related" type="text/html" href="${x(`${o.base}/#/event/${encodeURIComponent(r.id)}`)}"/>`,
+    );
     return `  <entry>
     <id>${x(`${o.base}/api/v1/events/${encodeURIComponent(e.id)}`)}</id>
     <title>${x(e.simulated ? `[simulated] ${e.title}` : e.title)}</title>
     <updated>${iso(updated)}</updated>
     <published>${iso(e.start_ms)}</published>
-    <link rel="alternate" type="text/html" href="${x(link)}"/>
+    <link rel="alternate" type="text/html" href="${x(link)}"/>${relatedLinks.join('')}
     <category term="${x(e.target_group)}"/>
-    <summary type="text">${x(summaryOf(e) + notes)}</summary>
+    <summary type="text">${x(summaryOf(e) + relatedText(related) + notes)}</summary>
   </entry>`;
   });
   return `<?xml version="1.0" encoding="utf-8"?>

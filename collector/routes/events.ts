@@ -119,6 +119,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const updated = Math.max(0, ...events.map((e) => Math.max(e.start_ms, e.end_ms ?? 0)));
       reply.type('application/atom+xml; charset=utf-8');
       return atomFeed(events, {
+        groups: await relatedGroups(ctx.storage, events),
         base,
         self: req.url,
         title: `Raabta: disruption events${scope ? ` (${scope})` : ''}`,

@@ -141,3 +141,25 @@ test('the OpenAPI document declares the group fields', async (t) => {
   t.truthy(listed.properties.related);
   t.truthy(listed.properties.family);
 });
+
+test('the Atom feed stays one entry per event; each names its related events and links to them', async (t) => {
+  const r = await http(`${c.url}/events.atom?target_group=ikev2&probe_asn=AS17557`);
+  t.is(r.status, 200);
+  const entries = r.text.split('<entry>').slice(1);
+  t.is(entries.length, 2, 'the PK and the IR IKEv2 events');
+  const pk = entries.find((e) => e.includes('Part of a wider disruption')) as string;
+  t.regex(
+    pk,
+    /Part of a wider disruption with: openvpn \(2024-11-10T08:00:00\.000Z – 2024-11-10T10:00:00\.000Z\); wireguard \(2024-11-10T08:00:00\.000Z – 2024-11-10T10:00:00\.000Z\)\./,
+  );
+  t.is(
+    (
+      pk.match(
+        /<link rel="related" type="text\/html" href="http:\/\/127\.0\.0\.1:\d+\/#\/event\/[^"]+"\/>/g,
+      ) ?? []
+    ).length,
+    2,
+  );
+  const ir = entries.find((e) => !e.includes('Part of a wider disruption')) as string;
+  t.false(ir.includes('rel="related"'), 'the IR event has no related events');
+});
