@@ -4,10 +4,10 @@
  * keep residual blocking for minutes after a trigger), progress callbacks, and the throughput baseline
  * of the run written into each transfer's measurement before its verdict is (re)computed.
  */
-import pLimit, { type LimitFunction } from 'p-limit';
 import type { Measurement } from '../schemas/src/measurement.ts';
 import { BASELINE_ANNOTATION } from './analysis/throughput-stage.ts';
 import type { NetTest } from './context.ts';
+import { runQueue } from './run-queue.ts';
 import { type RunEnv, runTest } from './run-test.ts';
 import { deadlineDialer } from './steps/deadline-dialer.ts';
 import type { Target } from './target.ts';
@@ -51,8 +51,6 @@ export function hostKey(target: Target): string {
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function runTargets(targets: Target[], opts: RunnerOptions): Promise<Measurement[]> {
-  const limit = pLimit(Math.max(1, opts.concurrency ?? 4));
-  const perHost = new Map<string, LimitFunction>();
   const lastBlocked = new Map<string, number>();
   const testFor = opts.testFor ?? registryTestFor;
   const spacing = opts.blockedSpacingMs ?? 60_000;
@@ -63,37 +61,22 @@ export async function runTargets(targets: Target[], opts: RunnerOptions): Promis
   const kept: Measurement[] = [];
   let done = 0;
 
-  const runOne = async (target: Target): Promise<Measurement> => {
+  const runOne = async (target: Target): Promise<void> => {
     const host = hostKey(target);
     const blockedAt = lastBlocked.get(host);
     if (blockedAt !== undefined && Date.now() - blockedAt < spacing)
       await sleep(spacing - (Date.now() - blockedAt));
     const m = await runWithDeadline(testFor(target.kind), target, opts.env, timeoutMs);
     if (m.raabta.verdict?.status === 'blocked') lastBlocked.set(host, Date.now());
-    return m;
+    done += 1;
+    if (opts.keep !== false) kept.push(m);
+    opts.onProgress?.({ done, total: jobs.length, target, measurement: m, elapsedMs: Date.now() - started });
   };
 
-  await Promise.all(
-    jobs.map((target) => {
-      const host = hostKey(target);
-      let hostLimit = perHost.get(host);
-      if (!hostLimit) {
-        hostLimit = pLimit(Math.max(1, opts.perHost ?? 1));
-        perHost.set(host, hostLimit);
-      }
-      const hl = hostLimit;
-      return hl(() => limit(() => runOne(target))).then((m) => {
-        done += 1;
-        if (opts.keep !== false) kept.push(m);
-        opts.onProgress?.({
-          done,
-          total: jobs.length,
-          target,
-          measurement: m,
-          elapsedMs: Date.now() - started,
-        });
-      });
-    }),
+  await runQueue(
+    jobs,
+    { concurrency: Math.max(1, opts.concurrency ?? 4), perKey: Math.max(1, opts.perHost ?? 1), key: hostKey },
+    runOne,
   );
   applyBaselines(kept, testFor);
   return kept;

@@ -48,8 +48,8 @@ export async function runOnce(rt: Runtime, args: ProbeArgs, say: (line: string) 
       }
       const r = await runTargets(rt, run, { suite: g.suite, reason: 'once', onProgress: progress, outputFd });
       progress.end();
-      total += r.measurements.length;
-      failedTargets += run.length - r.measurements.length;
+      total += r.measurements;
+      failedTargets += run.length - r.measurements;
       if (r.outcome === 'skipped_vpn') return 4;
     }
   } finally {

@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { writeSync } from 'node:fs';
-import pLimit from 'p-limit';
 import type { Measurement } from '../../schemas/src/measurement.ts';
 import { systemClock } from '../context.ts';
 import { scrubMeasurement } from '../privacy/scrub.ts';
+import { runQueue } from '../run-queue.ts';
 import { ooniTime, runTest, UNKNOWN_NETWORK } from '../run-test.ts';
 import type { Target, TargetKind } from '../target.ts';
 import { testFor } from '../tests/index.ts';
@@ -32,7 +32,8 @@ export async function loadTest(kind: TargetKind) {
 
 export interface RunOutcome {
   runId: number;
-  measurements: Measurement[];
+  /** measurements made and written to the outbox (they are not kept in memory: the outbox has them) */
+  measurements: number;
   bytes: number;
   outcome: 'ok' | 'interrupted' | 'skipped_vpn' | 'error';
   error: string | null;
@@ -50,7 +51,7 @@ export interface RunOptions {
 export async function runTargets(rt: Runtime, targets: Target[], o: RunOptions): Promise<RunOutcome> {
   const { outbox, log } = rt;
   const runId = startRun(outbox.db, o.suite, o.reason);
-  const out: RunOutcome = { runId, measurements: [], bytes: 0, outcome: 'ok', error: null };
+  const out: RunOutcome = { runId, measurements: 0, bytes: 0, outcome: 'ok', error: null };
   const vpn = rt.vpn();
   if (vpn.detected && rt.config.vpn_policy === 'skip') {
     log.warn({ reason: vpn.reason }, 'this machine is on a VPN: run skipped (vpn_policy "skip")');
@@ -67,7 +68,6 @@ export async function runTargets(rt: Runtime, targets: Target[], o: RunOptions):
       .replace(/[^A-Za-z0-9._-]/g, '-')
       .slice(0, 64) || 'suite';
   const reportId = `${ooniTime(testStartTime).replace(/\D/g, '')}_${suiteLabel}_${randomBytes(6).toString('hex')}`;
-  const limit = pLimit(rt.config.concurrency);
   let done = 0;
   const one = async (target: Target) => {
     if (o.signal?.aborted) return;
@@ -88,9 +88,9 @@ export async function runTargets(rt: Runtime, targets: Target[], o: RunOptions):
       };
       m = scrubMeasurement(await runTest(test, target, env), rt.checkIn?.probeIps ?? []);
       outbox.add(m);
-      out.measurements.push(m);
+      out.measurements += 1;
       out.bytes += measurementBytes(m);
-      progressRun(outbox.db, runId, out.measurements.length, out.bytes);
+      progressRun(outbox.db, runId, out.measurements, out.bytes);
       if (o.outputFd != null) writeSync(o.outputFd, `${JSON.stringify(m)}\n`);
     } catch (err) {
       out.error = `${target.input}: ${(err as Error).message}`;
@@ -99,12 +99,12 @@ export async function runTargets(rt: Runtime, targets: Target[], o: RunOptions):
     done++;
     o.onProgress?.(done, targets.length, m, target);
   };
-  await Promise.all(targets.map((t) => limit(() => one(t))));
+  await runQueue(targets, { concurrency: rt.config.concurrency }, one);
   if (o.signal?.aborted) out.outcome = 'interrupted';
-  else if (out.error && out.measurements.length === 0) out.outcome = 'error';
-  finishRun(outbox.db, runId, { ...out, measurements: out.measurements.length });
+  else if (out.error && out.measurements === 0) out.outcome = 'error';
+  finishRun(outbox.db, runId, out);
   log.info(
-    { suite: o.suite, measurements: out.measurements.length, bytes: out.bytes, outcome: out.outcome },
+    { suite: o.suite, measurements: out.measurements, bytes: out.bytes, outcome: out.outcome },
     'run finished',
   );
   return out;
