@@ -174,7 +174,8 @@ export const DEMO_SCENARIO: Scenario = {
 /** The demo's ground truth. */
 export const DEMO_EVENTS: readonly ScenarioEvent[] = DEMO_SCENARIO.events;
 
-const METHODS: Record<string, BlockingMethod[]> = {
+/** The blocking methods a disruption of each service is simulated with. */
+export const METHODS: Record<string, BlockingMethod[]> = {
   x: ['tls', 'dns'],
   news: ['tls', 'dns'],
   whatsapp_text: ['tcp'],
