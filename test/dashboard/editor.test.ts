@@ -46,3 +46,35 @@ run(
     );
   },
 );
+
+run(
+  "a related event's title with markup (an editor's retitle) shows as text under 'Part of a wider disruption'",
+  async (t) => {
+    const vpn = await vpnEvent(env);
+    const detail = (await (await fetch(`${env.url}/api/v1/events/${encodeURIComponent(vpn.id)}`)).json()) as {
+      related: { id: string }[];
+    };
+    t.true(detail.related.length >= 1, 'the VPN event has related events');
+    const payload = '<img src=x onerror="window.__xss=1;alert(1)"> & "dropped"';
+    const res = await fetch(`${env.url}/api/v1/admin/events/${encodeURIComponent(detail.related[0].id)}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({ title: payload }),
+    });
+    t.is(res.status, 200);
+    const { page, seen } = await open(env, `#/event/${encodeURIComponent(vpn.id)}`);
+    const items = await page.locator('.related-events .related-list li').allTextContents();
+    t.true(
+      items.some((i) => i.includes(payload)),
+      `the title as text: ${items}`,
+    );
+    t.is(
+      await page.locator('.related-events img, main img, main [onerror]').count(),
+      0,
+      'no element from data',
+    );
+    t.is(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+    t.deepEqual(seen.dialogs, []);
+    t.deepEqual(seen.errors, []);
+  },
+);
