@@ -3,6 +3,9 @@
  * runCollectorCli returns an exit code, or -1 when the server keeps the process alive.
  */
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CheckInConfigError } from './check-in/catalog.ts';
 import { openCheckInStore } from './check-in/store.ts';
 import { int, type ParsedArgs, parseArgs, required, str, time, UsageError } from './cli-args.ts';
@@ -21,6 +24,7 @@ export const USAGE = `Usage: raabta collector <command> [options]
            [--dashboard DIR] [--datasets DIR] [--datasets-every MIN] [--uploads-per-minute N]
            [--check-in-dir DIR]
            Serve the API (and the dashboard). Admin token also from RAABTA_ADMIN_TOKEN.
+           --dashboard: the built dashboard to serve (default: dashboard/dist of this package when built).
            --check-in-dir: suites and schedules per country/network handed out at check-in (collector/API.md);
            validated at start (a bad file: no start), reloaded on SIGHUP and when a file changes.
            --datasets-every: publish complete days to --datasets DIR every MIN minutes (60; 0 = never).
@@ -63,6 +67,12 @@ function trustProxy(v: string | undefined): boolean | number | string | undefine
   if (v === 'true') return true;
   if (v === 'false') return false;
   return /^\d+$/.test(v) ? Number(v) : v;
+}
+
+/** The dashboard built next to these sources (`npm run build:dashboard`, or shipped by `npm pack`), if any. */
+function builtDashboard(): string | undefined {
+  const dir = fileURLToPath(new URL('../dashboard/dist/', import.meta.url));
+  return existsSync(join(dir, 'index.html')) ? dir : undefined;
 }
 
 export async function startFromArgs(
@@ -116,7 +126,7 @@ export async function runCollectorCli(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'start':
-        await startFromArgs(parseArgs(rest, START_OPTIONS), { demo: false });
+        await startFromArgs(parseArgs(rest, START_OPTIONS), { demo: false, dashboardDir: builtDashboard() });
         return -1;
       case 'backup': {
         const a = parseArgs(rest, { db: { value: true }, out: { value: true } });
