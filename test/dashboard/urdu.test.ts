@@ -37,6 +37,11 @@ run('Urdu renders right-to-left with the same data as English', async (t) => {
   t.true(ur.cells.length > 0);
   t.regex(await ur.page.locator('h1').innerText(), /[\u0600-\u06FF]/, 'Urdu heading');
   t.regex(await ur.page.locator('header nav').innerText(), /جائزہ/);
+  t.regex(
+    (await ur.page.locator('.event-group a.event-link').first().textContent()) ?? '',
+    /^وی پی این میں خلل: OpenVPN/,
+    'the grouped VPN disruption titled in Urdu',
+  );
   const align = await ur.page.locator('h1').evaluate((el) => getComputedStyle(el).direction);
   t.is(align, 'rtl');
   t.deepEqual(ur.seen.errors, []);
