@@ -30,6 +30,8 @@ export interface ExportDayOptions {
   formats?: readonly ExportFormat[];
   parquetRowGroupSize?: number;
   now?: () => Date;
+  /** recorded in the manifest (see DayManifest.verdict_counts) */
+  verdictCounts?: DayManifest['verdict_counts'];
 }
 
 interface Open {
@@ -115,6 +117,7 @@ export async function exportDay(o: ExportDayOptions): Promise<DayManifest | null
       generated_at: (o.now?.() ?? new Date()).toISOString(),
       measurement_format_version: FORMAT_VERSION,
       files,
+      ...(o.verdictCounts ? { verdict_counts: o.verdictCounts } : {}),
     };
     await writeDayManifest(dayDir, manifest);
     return manifest;

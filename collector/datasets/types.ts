@@ -55,4 +55,10 @@ export interface DayManifest {
   /** format version of the measurements inside (schemas/README.md) */
   measurement_format_version: string;
   files: DatasetFile[];
+  /**
+   * The day's measurements per current verdict as the collector's rollups counted them when it was exported
+   * (absent in manifests written before this field, and in `raabta export` dumps). The publishing job
+   * re-publishes a day when these differ: a re-score changes verdicts without changing the row count.
+   */
+  verdict_counts?: Record<VerdictStatusName, number>;
 }

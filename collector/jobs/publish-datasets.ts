@@ -2,8 +2,10 @@
  * The datasets publishing job: keeps `<datasets root>/<YYYY-MM-DD>/` (collector/datasets/README.md) in step
  * with the storage. Each run exports every complete UTC day (before today, UTC) that has measurements and no
  * manifest yet, and re-exports a day whose stored measurement count differs from the row count in its
- * manifest (late uploads for past days). The per-day counts come from the daily rollups (one timeline query
- * over all days), so finding what to do costs what the number of days costs, not the number of rows.
+ * manifest (late uploads for past days) or whose counts per verdict differ from those its manifest recorded
+ * (a re-score changed verdicts: the CSV and Parquet verdict columns would be stale). The per-day counts come
+ * from the daily rollups (one timeline query over all days), so finding what to do costs what the number of
+ * days costs, not the number of rows.
  *
  * A day is exported into a staging directory (`<root>/.publish/<date>-XXXXXX/<date>/`, the manifest
  * written last) and swapped in by rename: a reader sees the previous complete version or the new one, never a
@@ -16,7 +18,7 @@ import type { Logger } from 'pino';
 import { iterateRawByDayFromScan, utcDay } from '../datasets/export-all.ts';
 import { exportDay } from '../datasets/export-day.ts';
 import { isDay, MANIFEST_NAME, readDayManifest } from '../datasets/manifest.ts';
-import type { ExportFormat, ExportItem, IterateRawByDay } from '../datasets/types.ts';
+import type { DayManifest, ExportFormat, ExportItem, IterateRawByDay } from '../datasets/types.ts';
 import type { Storage } from '../storage/types.ts';
 
 const DAY_MS = 86_400_000;
@@ -40,6 +42,8 @@ export interface DayToPublish {
   date: string;
   /** measurements stored for the day (daily rollups) */
   stored: number;
+  /** the same per current verdict */
+  verdicts: VerdictCounts;
   /** rows in its published manifest; null when never published */
   published: number | null;
 }
@@ -59,8 +63,14 @@ export interface PublishRunResult {
   pending: number;
 }
 
-/** Measurements per UTC day before `untilMs`, from the daily rollups (every measurement is in exactly one). */
-export async function storedCountsByDay(storage: Storage, untilMs: number): Promise<Map<string, number>> {
+type VerdictCounts = NonNullable<DayManifest['verdict_counts']>;
+const VERDICTS = ['ok', 'blocked', 'down', 'error', 'inconclusive'] as const;
+
+/** Measurements per UTC day before `untilMs` and per current verdict, from the daily rollups. */
+export async function storedCountsByDay(
+  storage: Storage,
+  untilMs: number,
+): Promise<Map<string, VerdictCounts>> {
   const cells = await storage.timeline({
     bucket: '1d',
     since_ms: 0,
@@ -68,25 +78,34 @@ export async function storedCountsByDay(storage: Storage, untilMs: number): Prom
     group_by: 'target_group',
     by_asn: false,
   });
-  const out = new Map<string, number>();
+  const out = new Map<string, VerdictCounts>();
   for (const c of cells) {
-    const n = c.counts.ok + c.counts.blocked + c.counts.down + c.counts.error + c.counts.inconclusive;
     const day = utcDay(new Date(c.t_ms));
-    out.set(day, (out.get(day) ?? 0) + n);
+    const sum = out.get(day) ?? { ok: 0, blocked: 0, down: 0, error: 0, inconclusive: 0 };
+    for (const v of VERDICTS) sum[v] += c.counts[v];
+    out.set(day, sum);
   }
   return out;
 }
 
-/** Complete days with measurements whose manifest is missing or counts another number of rows; newest first. */
+const total = (c: VerdictCounts) => VERDICTS.reduce((n, v) => n + c[v], 0);
+/** A manifest without verdict counts (written before they were recorded) is judged by its row count alone. */
+const sameVerdicts = (published: VerdictCounts | undefined, stored: VerdictCounts) =>
+  !published || VERDICTS.every((v) => published[v] === stored[v]);
+
+/** Complete days with measurements whose manifest is missing or counts other rows or verdicts; newest first. */
 export async function daysToPublish(storage: Storage, root: string, now: Date): Promise<DayToPublish[]> {
   const today = Date.parse(`${utcDay(now)}T00:00:00Z`);
   const counts = await storedCountsByDay(storage, today);
   const out: DayToPublish[] = [];
-  for (const [date, stored] of counts) {
+  for (const [date, verdicts] of counts) {
+    const stored = total(verdicts);
     if (stored === 0 || Date.parse(`${date}T00:00:00Z`) + DAY_MS > today) continue;
     const manifest = await readDayManifest(join(root, date)).catch(() => null);
     const published = manifest ? (manifest.files[0]?.rows ?? 0) : null;
-    if (published !== stored) out.push({ date, stored, published });
+    if (published !== stored || !sameVerdicts(manifest?.verdict_counts, verdicts)) {
+      out.push({ date, stored, verdicts, published });
+    }
   }
   return out.sort((a, b) => (a.date < b.date ? 1 : -1));
 }
@@ -143,7 +162,7 @@ export async function publishDay(
   root: string,
   date: string,
   iterate: IterateRawByDay,
-  o: Pick<PublishOptions, 'formats' | 'now' | 'signal'> = {},
+  o: Pick<PublishOptions, 'formats' | 'now' | 'signal'> & { verdictCounts?: VerdictCounts } = {},
 ): Promise<{ rows: number; bytes: number } | null> {
   await mkdir(join(root, STAGING_DIR), { recursive: true });
   const stage = await mkdtemp(join(root, STAGING_DIR, `${date}-`));
@@ -154,6 +173,7 @@ export async function publishDay(
       outDir: stage,
       formats: o.formats,
       now: o.now,
+      verdictCounts: o.verdictCounts,
     });
     if (!manifest) return null;
     const target = join(root, date);
@@ -189,7 +209,7 @@ export async function publishDatasets(
     if (o.signal?.aborted) break;
     const t0 = performance.now();
     try {
-      const done = await publishDay(root, day.date, iterate, o);
+      const done = await publishDay(root, day.date, iterate, { ...o, verdictCounts: day.verdicts });
       if (!done) continue;
       const entry: PublishedDay = {
         date: day.date,

@@ -13,8 +13,11 @@ import pino from 'pino';
 import { iterateRawByDayFromScan } from '../../collector/datasets/export-all.ts';
 import { readDayManifest, verifyDay } from '../../collector/datasets/manifest.ts';
 import type { ExportItem } from '../../collector/datasets/types.ts';
+import { createAnalyzer } from '../../collector/ingest/analyze.ts';
 import { publishDatasets, STAGING_DIR, startPublishJob } from '../../collector/jobs/publish-datasets.ts';
+import { rescore } from '../../collector/jobs/rescore.ts';
 import { sampleMeasurement } from '../../collector/testing/sample-measurement.ts';
+import { parseCsv } from '../datasets/helpers/csv-parse.ts';
 import {
   http,
   registerProbe,
@@ -177,6 +180,45 @@ test('a late measurement for a published day re-publishes that day with the new 
   t.is(lines.length, 4);
   t.is(lines[3] as string | undefined, e.sent.get(late), 'the late measurement, in start-time order');
   t.deepEqual(snapshot(join(e.root, D2)), d2Before, 'the unchanged day is not rewritten');
+});
+
+test('a re-score that changes verdicts re-publishes the day with the new verdict columns, and only that day', async (t) => {
+  const e = await env(t);
+  await e.send(D1, 3);
+  await e.send(D2, 2);
+  await publishDatasets(e.c.storage, e.log, { datasetsDir: e.root, now });
+  const d2Before = snapshot(join(e.root, D2));
+  const before = await readDayManifest(join(e.root, D1));
+  t.is(before?.verdict_counts?.down, 0);
+
+  // a rule change: the analysis now finds these measurements down (same rows, other verdicts)
+  const analyze = createAnalyzer();
+  const r = await rescore(e.c.storage, {
+    since_ms: Date.parse(`${D1}T00:00:00Z`),
+    until_ms: Date.parse(`${D2}T00:00:00Z`),
+    analyze: (m) => {
+      const v = analyze(m);
+      return v && { ...v, status: 'down', method: null };
+    },
+  });
+  t.is(r.changed, 3);
+  const again = await publishDatasets(e.c.storage, e.log, { datasetsDir: e.root, now });
+  t.deepEqual(
+    again.published.map((p) => [p.date, p.rows, p.previous_rows]),
+    [[D1, 3, 3]],
+  );
+  const after = await readDayManifest(join(e.root, D1));
+  t.like(after?.verdict_counts, { ok: 0, blocked: 0, down: 3 });
+  const [header, ...rows] = parseCsv(readFileSync(join(e.root, D1, `raabta-${D1}.csv`), 'utf8'));
+  const col = header.findIndex((c) => c.value === 'collector_status');
+  t.true(col >= 0);
+  t.deepEqual(
+    rows.filter((row) => row.length > 1).map((row) => row[col].value),
+    ['down', 'down', 'down'],
+    'the CSV carries the new verdicts',
+  );
+  t.deepEqual(snapshot(join(e.root, D2)), d2Before, 'the day without changes is not rewritten');
+  t.deepEqual((await publishDatasets(e.c.storage, e.log, { datasetsDir: e.root, now })).published, []);
 });
 
 test('a publish that fails midway leaves the previous files of the day intact and served', async (t) => {
