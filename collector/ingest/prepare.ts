@@ -10,6 +10,7 @@ import type { UploadItemResult } from '../../schemas/src/api.ts';
 import type { Measurement } from '../../schemas/src/measurement.ts';
 import type { PreparedBatch, PreparedMeasurement, VerdictRecord } from '../storage/types.ts';
 import type { Analyzer } from './analyze.ts';
+import { parseBatchFast } from './batch-parse.ts';
 import { measurementSpans, type Span } from './batch-scan.ts';
 import { checkBatchShape, checkItem } from './item-checks.ts';
 import { mayContain, SCRUBBED, scrubPattern } from './scrub.ts';
@@ -64,6 +65,9 @@ function parse(text: Buffer): { value: unknown; spans: Span[] | null } | Prepare
   // pure ASCII (the usual case) is valid UTF-8 and decodes ~3× faster as latin1 (same characters)
   const ascii = isAscii(text);
   if (!ascii && !isUtf8(text)) return fail(400, 'bad_utf8', 'body: not valid UTF-8');
+  // the usual envelope: one measurement at a time, spans included (batch-parse.ts); else the whole body
+  const fast = parseBatchFast(text, ascii);
+  if (fast) return { value: { probe_id: fast.probe_id, measurements: fast.measurements }, spans: fast.spans };
   let value: unknown;
   try {
     value = JSON.parse(text.toString(ascii ? 'latin1' : 'utf8'));
@@ -130,21 +134,24 @@ export function prepareBatch(input: PrepareInput, analyze: Analyzer, nowMs: numb
 
   const measurements: PreparedMeasurement[] = items.map((raw, i) => {
     const m = raw as Measurement;
-    const verdicts: VerdictRecord[] = [];
+    // only the current verdict travels on (storage keeps no other; the probe's stays in the raw bytes)
     const pv = m.raabta.verdict;
-    if (pv) {
-      verdicts.push({
-        source: 'probe',
-        analysis_version: pv.analysis_version,
-        status: pv.status,
-        method: pv.method,
-        confidence: pv.confidence,
-        reason: pv.reason,
-        evidence: pv.evidence,
-      });
-    }
     const cv = analyze(m);
-    if (cv) verdicts.push(cv);
+    const verdicts: VerdictRecord[] = cv
+      ? [cv]
+      : pv
+        ? [
+            {
+              source: 'probe',
+              analysis_version: pv.analysis_version,
+              status: pv.status,
+              method: pv.method,
+              confidence: pv.confidence,
+              reason: pv.reason,
+              evidence: pv.evidence,
+            },
+          ]
+        : [];
     return {
       uid: m.measurement_uid,
       start_ms: startMs(m.measurement_start_time),

@@ -84,19 +84,28 @@ export async function ingestRoutes(app: FastifyInstance, ctx: AppContext): Promi
         throw reject(429, 'rate_limited', `too many uploads from probe ${probeId}; retry later`);
       }
       const callerIps = [req.ip, req.socket.remoteAddress ?? ''];
-      const prep = await ctx.pool.prepare(
-        {
-          body,
-          encoding: enc,
-          signature: sig,
-          probe_id: probeId,
-          caller_ips: callerIps,
-          received_ms: ctx.clock.now().getTime(),
-          max_decompressed_bytes: ctx.limits.decompressedBytes,
-        },
-        ctx.clock.now().getTime(),
-      );
+      // tell the write queue this batch is coming, so a commit can wait for it (group commit)
+      const arrival = ctx.writes.announce();
+      let prep: Awaited<ReturnType<typeof ctx.pool.prepare>>;
+      try {
+        prep = await ctx.pool.prepare(
+          {
+            body,
+            encoding: enc,
+            signature: sig,
+            probe_id: probeId,
+            caller_ips: callerIps,
+            received_ms: ctx.clock.now().getTime(),
+            max_decompressed_bytes: ctx.limits.decompressedBytes,
+          },
+          ctx.clock.now().getTime(),
+        );
+      } catch (err) {
+        arrival.cancel();
+        throw err;
+      }
       if (!prep.ok) {
+        arrival.cancel();
         const extra = prep.results
           ? {
               accepted: 0,
@@ -110,7 +119,7 @@ export async function ingestRoutes(app: FastifyInstance, ctx: AppContext): Promi
         throw reject(prep.status, prep.code, prep.message, extra);
       }
       if (prep.scrubbed) metrics.inc('raabta_ingest_scrubbed_batches_total');
-      const statuses = await ctx.writes.submit(prep.batch);
+      const statuses = await arrival.submit(prep.batch);
       let accepted = 0;
       const results = prep.batch.measurements.map((m, index) => {
         if (statuses[index] === 'accepted') accepted++;

@@ -26,7 +26,10 @@ export interface PreparedMeasurement {
   input: string | null;
   target_group: string;
   simulated: boolean;
-  /** 0–2 verdicts; `current` (the collector's when it could analyse, else the probe's) feeds the rollups */
+  /**
+   * The verdicts to store: the current one (prepareBatch gives only that one; storage writes only the one
+   * named by `current`). `current`: the collector's when it could analyse, else the probe's; feeds the rollups
+   */
   verdicts: VerdictRecord[];
   current: VerdictSource | null;
 }

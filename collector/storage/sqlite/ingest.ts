@@ -1,7 +1,13 @@
 /** The ingest transaction: batch blob, measurement rows, verdicts, rollups and coverage, all or nothing. */
 import type Database from 'better-sqlite3';
 import { currentVerdict, dimsOf, RollupDelta, statusKey } from '../rollup-keys.ts';
-import type { IngestItemStatus, IngestOutcome, PreparedBatch, VerdictRecord } from '../types.ts';
+import type {
+  IngestItemStatus,
+  IngestOutcome,
+  PreparedBatch,
+  PreparedMeasurement,
+  VerdictRecord,
+} from '../types.ts';
 import { KEY_SEQ_SPAN } from './migrations.ts';
 import { createRollupWriter } from './rollup-writer.ts';
 
@@ -26,9 +32,21 @@ export function createVerdictWriter(db: Database.Database) {
   };
 }
 
+interface Coverage {
+  asn: string;
+  cc: string;
+  probe: string;
+  name: string | null;
+  n: number;
+  last: number;
+}
+
 /**
  * Stores batches in ONE transaction (group commit: one WAL commit for everything that arrived together),
- * each batch inside its own savepoint so a failing batch is rolled back alone.
+ * each batch inside its own savepoint so a failing batch is rolled back alone. The rollups and coverage of
+ * every batch that succeeded are then written once for the whole transaction (as the PostgreSQL ingest
+ * does): batches that arrive together share most hourly and daily cells, so each cell is upserted once, not
+ * once per batch. A failure there fails the whole transaction (every batch of it reports the error).
  */
 export function createIngest(db: Database.Database): (batches: PreparedBatch[]) => IngestOutcome[] {
   const insertBatch = db.prepare(
@@ -51,90 +69,99 @@ export function createIngest(db: Database.Database): (batches: PreparedBatch[]) 
   const writeVerdict = createVerdictWriter(db);
   const rollups = createRollupWriter(db);
 
-  const one = db.transaction((batch: PreparedBatch): IngestItemStatus[] => {
-    const statuses: IngestItemStatus[] = [];
-    const batchId = Number(
-      insertBatch.run(batch.probe_id, batch.received_ms, batch.gzip, batch.signature).lastInsertRowid,
-    );
-    const nextSeq = new Map<number, number>();
-    const seen = new Set<string>();
-    let accepted = 0;
-    const delta = new RollupDelta();
-    const coverage = new Map<
-      string,
-      { asn: string; cc: string; name: string | null; n: number; last: number }
-    >();
-    for (const m of batch.measurements) {
-      if (seen.has(m.uid)) {
-        statuses.push('duplicate');
-        continue;
-      }
-      seen.add(m.uid);
-      const base = Math.floor(m.start_ms / 1000) * KEY_SEQ_SPAN;
-      let seq = nextSeq.get(base);
-      if (seq === undefined) {
-        const max = maxKey.get(base, base + KEY_SEQ_SPAN) as number | null;
-        seq = max === null ? 0 : max - base + 1;
-      }
-      if (seq >= KEY_SEQ_SPAN) throw new Error('more than 2^21 measurements started in one second');
-      const id = base + seq;
-      const inserted = insertMeasurement.run(
-        id,
-        m.uid,
-        m.start_ms,
-        batchId,
-        m.offset,
-        m.length,
-        batch.probe_id,
-        m.probe_asn,
-        m.probe_cc,
-        m.network_name,
-        m.test_name,
-        m.input,
-        m.target_group,
-        m.simulated ? 1 : 0,
+  /** One batch's rows; returns its statuses and the measurements it added (for rollups and coverage). */
+  const one = db.transaction(
+    (batch: PreparedBatch): { statuses: IngestItemStatus[]; accepted: PreparedMeasurement[] } => {
+      const statuses: IngestItemStatus[] = [];
+      const accepted: PreparedMeasurement[] = [];
+      const batchId = Number(
+        insertBatch.run(batch.probe_id, batch.received_ms, batch.gzip, batch.signature).lastInsertRowid,
       );
-      if (inserted.changes === 0) {
-        // measurement_uid already stored (an earlier batch): idempotent
-        statuses.push('duplicate');
-        continue;
+      const nextSeq = new Map<number, number>();
+      const seen = new Set<string>();
+      for (const m of batch.measurements) {
+        if (seen.has(m.uid)) {
+          statuses.push('duplicate');
+          continue;
+        }
+        seen.add(m.uid);
+        const base = Math.floor(m.start_ms / 1000) * KEY_SEQ_SPAN;
+        let seq = nextSeq.get(base);
+        if (seq === undefined) {
+          const max = maxKey.get(base, base + KEY_SEQ_SPAN) as number | null;
+          seq = max === null ? 0 : max - base + 1;
+        }
+        if (seq >= KEY_SEQ_SPAN) throw new Error('more than 2^21 measurements started in one second');
+        const id = base + seq;
+        const inserted = insertMeasurement.run(
+          id,
+          m.uid,
+          m.start_ms,
+          batchId,
+          m.offset,
+          m.length,
+          batch.probe_id,
+          m.probe_asn,
+          m.probe_cc,
+          m.network_name,
+          m.test_name,
+          m.input,
+          m.target_group,
+          m.simulated ? 1 : 0,
+        );
+        if (inserted.changes === 0) {
+          // measurement_uid already stored (an earlier batch): idempotent
+          statuses.push('duplicate');
+          continue;
+        }
+        nextSeq.set(base, seq + 1);
+        // only the current verdict gets a row: the probe's is in the raw measurement anyway
+        const current = currentVerdict(m);
+        if (current) writeVerdict(id, current, true);
+        accepted.push(m);
+        statuses.push('accepted');
       }
-      nextSeq.set(base, seq + 1);
-      accepted++;
-      // only the current verdict gets a row: the probe's is in the raw measurement anyway
-      const current = currentVerdict(m);
-      if (current) writeVerdict(id, current, true);
-      delta.add(m.start_ms, dimsOf(m), statusKey(currentVerdict(m)), 1, batch.probe_id);
-      const ck = `${m.probe_asn}\u0000${m.probe_cc}`;
-      const c = coverage.get(ck);
-      if (c) {
-        c.n++;
-        c.last = Math.max(c.last, m.start_ms);
-        c.name = m.network_name ?? c.name;
-      } else
-        coverage.set(ck, { asn: m.probe_asn, cc: m.probe_cc, name: m.network_name, n: 1, last: m.start_ms });
-      statuses.push('accepted');
-    }
-    if (accepted === 0) {
       // nothing new: keep no copy of a batch of duplicates
-      deleteBatch.run(batchId);
-      return statuses;
-    }
-    rollups.write(delta);
-    for (const c of coverage.values()) upsertCoverage.run(c.asn, c.cc, batch.probe_id, c.name, c.n, c.last);
-    return statuses;
-  });
-  const many = db.transaction((batches: PreparedBatch[]): IngestOutcome[] =>
-    batches.map((b) => {
-      const mark = rollups.mark();
+      if (accepted.length === 0) deleteBatch.run(batchId);
+      return { statuses, accepted };
+    },
+  );
+
+  const many = db.transaction((batches: PreparedBatch[]): IngestOutcome[] => {
+    const delta = new RollupDelta();
+    const coverage = new Map<string, Coverage>();
+    const outcomes = batches.map((b): IngestOutcome => {
+      let r: { statuses: IngestItemStatus[]; accepted: PreparedMeasurement[] };
       try {
-        return { statuses: one(b) };
+        r = one(b);
       } catch (err) {
-        rollups.rollbackTo(mark);
         return { error: (err as Error).message };
       }
-    }),
-  );
+      for (const m of r.accepted) {
+        delta.add(m.start_ms, dimsOf(m), statusKey(currentVerdict(m)), 1, b.probe_id);
+        const key = `${m.probe_asn}\u0000${m.probe_cc}\u0000${b.probe_id}`;
+        const c = coverage.get(key);
+        if (c) {
+          c.n++;
+          c.last = Math.max(c.last, m.start_ms);
+          c.name = m.network_name ?? c.name;
+        } else {
+          coverage.set(key, {
+            asn: m.probe_asn,
+            cc: m.probe_cc,
+            probe: b.probe_id,
+            name: m.network_name,
+            n: 1,
+            last: m.start_ms,
+          });
+        }
+      }
+      return { statuses: r.statuses };
+    });
+    rollups.write(delta);
+    for (const c of coverage.values()) upsertCoverage.run(c.asn, c.cc, c.probe, c.name, c.n, c.last);
+    return outcomes;
+  });
   return (batches) => {
     try {
       const out = many.immediate(batches);

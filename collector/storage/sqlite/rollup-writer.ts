@@ -2,15 +2,13 @@
  * Writes rollup deltas: one upsert per cell (a column per status, plus its count of distinct probes), one
  * per blocking method. Probe rows already known to exist (written by an earlier, committed transaction) are
  * skipped — most (bucket, service, network, probe) rows repeat all day; the cache learns a row only once its
- * transaction has committed (`committed()`), and `rollbackTo` forgets a rolled-back batch's rows.
+ * transaction has committed (`committed()`) and forgets what a failed transaction wrote (`abandoned()`).
  */
 import type Database from 'better-sqlite3';
 import type { CellDelta, MethodDelta, RollupDelta } from '../rollup-keys.ts';
 
 export interface RollupWriter {
   write(delta: RollupDelta): void;
-  mark(): number;
-  rollbackTo(mark: number): void;
   committed(): void;
   abandoned(): void;
 }
@@ -135,10 +133,6 @@ export function createRollupWriter(db: Database.Database): RollupWriter {
       const negGroup = methods(delta.groupMethods.values(), false);
       const negInput = methods(delta.inputMethods.values(), true);
       if (negGroup || negInput) for (const s of deleteEmptyMethods) s.run();
-    },
-    mark: () => pending.length,
-    rollbackTo(mark) {
-      pending.length = mark;
     },
     committed() {
       if (known.size > 1_000_000) known.clear();
