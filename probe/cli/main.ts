@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config.ts';
 import { startDaemon } from '../daemon/daemon.ts';
 import { createRuntime, makeLogger } from '../daemon/runtime.ts';
 import { filterRisky } from '../daemon/targets.ts';
+import { applyMemorySettings } from '../memory-settings.ts';
 import { type ProbeArgs, parseProbeArgs, USAGE, UsageError } from './args.ts';
 import { consentText, ensureConsent } from './consent.ts';
 import { runOnce } from './run-once.ts';
@@ -12,6 +13,7 @@ import { uploadNow } from './upload.ts';
 const COMMANDS = ['run', 'start', 'status', 'upload'];
 
 export async function runProbeCli(argv: string[]): Promise<number> {
+  applyMemorySettings();
   const say = (line: string) => process.stderr.write(`${line}\n`);
   let args: ProbeArgs;
   try {

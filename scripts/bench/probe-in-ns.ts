@@ -13,6 +13,7 @@ import pLimit from 'p-limit';
 import pino from 'pino';
 import { systemClock } from '../../probe/context.ts';
 import { observeControl } from '../../probe/control.ts';
+import { applyMemorySettings } from '../../probe/memory-settings.ts';
 import { createDialer } from '../../probe/net/dialer.ts';
 import { createGuard } from '../../probe/net/guard.ts';
 import { UNKNOWN_NETWORK } from '../../probe/run-test.ts';
@@ -29,6 +30,8 @@ export interface ProbeJob {
   targets: Target[];
 }
 
+// as the probe CLI does when it starts (before any HTTP request)
+applyMemorySettings();
 const [mode, jobFile] = process.argv.slice(2);
 const job = JSON.parse(readFileSync(jobFile, 'utf8')) as ProbeJob;
 const say = (v: unknown) => process.stdout.write(`${JSON.stringify(v)}\n`);

@@ -7,9 +7,11 @@
  * verdict recomputed with the test's own analyze(), as the collector's re-scoring does; every verdict is
  * checked against what the censor does.
  *
- * The default-concurrency run is made twice: with the harness through tsx (TypeScript compiled at load, as
- * `npm run probe` runs) and with the harness bundled to JavaScript the way `npm run build:probe` bundles the
- * CLI (scripts/build-probe.ts; what bin/raabta.js runs when dist/ is built). Start-up: wall time of
+ * The default-concurrency run is made three times: with the harness through tsx (TypeScript compiled at load, as
+ * `npm run probe` runs), with the harness bundled to JavaScript the way `npm run build:probe` bundles the
+ * CLI (scripts/build-probe.ts; what bin/raabta.js runs when dist/ is built), and bundled with the node option
+ * the daemon's systemd unit gives (DAEMON_NODE_OPTIONS: a smaller young generation). The harness applies the
+ * probe CLI's own V8 settings (probe/memory-settings.ts) in every run. Start-up: wall time of
  * `raabta probe --help` through tsx and from the CLI bundle, median of 5 each (3 with --quick; outside the lab).
  */
 import { spawnSync } from 'node:child_process';
@@ -17,6 +19,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS } from '../../probe/config/config.ts';
+import { DAEMON_NODE_OPTIONS } from '../../probe/memory-settings.ts';
 import type { Target } from '../../probe/target.ts';
 import { testFor } from '../../probe/tests/index.ts';
 import type { Control, Measurement } from '../../schemas/src/measurement.ts';
@@ -84,14 +87,19 @@ async function harness(
   job: ProbeJob,
   dir: string,
   bundle?: string,
+  nodeFlags: string[] = [],
 ): Promise<Record<string, unknown>[]> {
-  const file = join(dir, `${mode}-${job.concurrency}${bundle ? '-bundle' : ''}.json`);
+  const file = join(
+    dir,
+    `${mode}-${job.concurrency}${bundle ? '-bundle' : ''}${nodeFlags.length ? '-flags' : ''}.json`,
+  );
   writeFileSync(file, JSON.stringify(job));
   // bundled: plain `node bundle.mjs` — runJsonChild's `--import tsx` is taken out, so tsx is never loaded
   const script = bundle ?? `${BENCH_ROOT}scripts/bench/probe-in-ns.ts`;
   const plain = (argv: string[]) => {
     const i = argv.findIndex((a, j) => a === '--import' && argv[j + 1] === 'tsx');
-    return bundle && i >= 0 ? [...argv.slice(0, i), ...argv.slice(i + 2)] : argv;
+    const rest = bundle && i >= 0 ? [...argv.slice(0, i), ...argv.slice(i + 2)] : argv;
+    return [rest[0], ...nodeFlags, ...rest.slice(1)];
   };
   return runJsonChild(script, [mode, file], undefined, {
     timeoutMs: 20 * 60_000,
@@ -128,9 +136,10 @@ async function runProbe(
   concurrency: number,
   controls: Map<string, Control>,
   bundle?: string,
+  nodeFlags: string[] = [],
 ): Promise<RunFigures> {
   const job = jobFor(state, count, concurrency);
-  const lines = await harness(state.namespaces.probe, 'probe', job, dir, bundle);
+  const lines = await harness(state.namespaces.probe, 'probe', job, dir, bundle, nodeFlags);
   const done = lines.find((l) => l.phase === 'done');
   if (!done) throw new Error('probe harness reported no result');
   const wrong: string[] = [];
@@ -203,13 +212,25 @@ export const probe: Benchmark = {
           `RSS ${bundled.rss_before_run_mib.toFixed(0)} MiB before, peak ${bundled.peak_rss_mib.toFixed(0)} MiB ` +
           `(tsx: ${fast.rss_before_run_mib.toFixed(0)}, ${fast.peak_rss_mib.toFixed(0)})`,
       );
+      const daemonFlags = DAEMON_NODE_OPTIONS.split(' ');
+      const daemon = await runProbe(state, dir, count, concurrency, controls, harnessBundle, daemonFlags);
+      o.log(
+        `concurrency ${concurrency}, bundled, ${DAEMON_NODE_OPTIONS}: ${daemon.wall_s.toFixed(1)} s, ` +
+          `${daemon.correct}/${count} correct, peak ${daemon.peak_rss_mib.toFixed(0)} MiB ` +
+          `(kernel high-water mark ${daemon.max_rss_mib.toFixed(0)} MiB)`,
+      );
       const serial = await runProbe(state, dir, count, 1, controls);
       o.log(`concurrency 1: ${serial.wall_s.toFixed(1)} s, ${serial.correct}/${count} correct`);
       const startup = await startupMs(dir, o.quick ? 3 : 5);
       o.log(
         `start-up (probe --help): tsx ${startup.tsx.toFixed(0)} ms, bundle ${startup.bundle.toFixed(0)} ms`,
       );
-      const wrong = [...fast.wrong, ...bundled.wrong.map((w) => `bundled ${w}`), ...serial.wrong];
+      const wrong = [
+        ...fast.wrong,
+        ...bundled.wrong.map((w) => `bundled ${w}`),
+        ...daemon.wrong.map((w) => `bundled with ${DAEMON_NODE_OPTIONS} ${w}`),
+        ...serial.wrong,
+      ];
       return {
         name: 'probe',
         parameters: {
@@ -220,6 +241,7 @@ export const probe: Benchmark = {
           blocked_dns_nxdomain: blockedDns.length,
           step_timeout_ms: 4000,
           per_host: 1,
+          daemon_node_options: DAEMON_NODE_OPTIONS,
         },
         figures: {
           wall_s: fast.wall_s,
@@ -236,6 +258,12 @@ export const probe: Benchmark = {
           bundled_max_rss_mib: bundled.max_rss_mib,
           bundled_verdicts_correct: bundled.correct,
           bundled_measured: bundled.measured,
+          bundled_daemon_wall_s: daemon.wall_s,
+          bundled_daemon_cpu_s: daemon.cpu_s,
+          bundled_daemon_peak_rss_mib: daemon.peak_rss_mib,
+          bundled_daemon_max_rss_mib: daemon.max_rss_mib,
+          bundled_daemon_verdicts_correct: daemon.correct,
+          bundled_daemon_measured: daemon.measured,
           startup_ms_tsx: startup.tsx,
           startup_ms_bundle: startup.bundle,
         },
@@ -262,12 +290,19 @@ export const probe: Benchmark = {
             value: bundled.peak_rss_mib,
             target: 120,
           },
+          {
+            label: `peak RSS ≤ 120 MB, bundled probe with the daemon's ${DAEMON_NODE_OPTIONS}`,
+            met: daemon.peak_rss_mib <= 120,
+            value: daemon.peak_rss_mib,
+            target: 120,
+          },
           { label: 'every verdict correct', met: wrong.length === 0, value: fast.correct, target: count },
         ],
         notes: [
           'controls observed once in rb-outside before the runs (not in the wall time), attached, verdicts recomputed',
           'peak RSS is sampled every 50 ms during the run; rss_before_run is the process with every module loaded (Node + tsx + probe)',
           'bundled_*: the same default-concurrency run with the harness bundled as npm run build:probe bundles the CLI (no tsx); startup_ms_*: raabta probe --help, median of 5 (3 with --quick), tsx vs the CLI bundle',
+          `bundled_daemon_*: the bundled run with node ${DAEMON_NODE_OPTIONS}, the option the systemd unit of probe/README.md gives the daemon; max_rss: the kernel's high-water mark (getrusage), which also catches peaks between two samples`,
           ...(wrong.length ? [`wrong verdicts: ${wrong.slice(0, 10).join('; ')}`] : []),
         ],
       };
