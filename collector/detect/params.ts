@@ -8,6 +8,13 @@ export interface DetectParams {
   warnShare: number;
   /** … and at least this much above the series' own baseline */
   minRise: number;
+  /**
+   * … or, on a clean series (baseline ≤ `cleanBaseline` over ≥ `cleanHistory` quiet judged buckets), at
+   * `exitShare` when at least `strongProbes` probes (estimated) saw blocking: a block lasting part of an hour
+   */
+  strongProbes: number;
+  cleanBaseline: number;
+  cleanHistory: number;
   /** critical level: severity "high" */
   critShare: number;
   /** inside an event, `exitBuckets` judged buckets in a row below this share (and below baseline + minRise / 2) end it */
@@ -28,6 +35,9 @@ export const DEFAULT_PARAMS: DetectParams = {
   minMeasurements: 3,
   warnShare: 0.3,
   minRise: 0.25,
+  strongProbes: 3,
+  cleanBaseline: 0.05,
+  cleanHistory: 24,
   critShare: 0.6,
   exitShare: 0.15,
   exitBuckets: 2,

@@ -59,8 +59,12 @@ export function findRuns(series: DetectorSeries, bucket_ms: number, p: DetectPar
       }
       continue;
     }
+    const clean = quiet.length >= p.cleanHistory && baseline <= p.cleanBaseline;
     const enters =
-      j.share >= p.warnShare && j.share >= baseline + p.minRise && j.blockingProbes >= p.minBlockingProbes;
+      (j.share >= p.warnShare &&
+        j.share >= baseline + p.minRise &&
+        j.blockingProbes >= p.minBlockingProbes) ||
+      (clean && j.share >= p.exitShare && j.blockingProbes >= p.strongProbes);
     if (enters) {
       const onset = onsetOf(recent, j, baseline, p);
       // buckets now inside the run are not quiet history any more
