@@ -94,17 +94,6 @@ export class RollupDelta {
     return c;
   }
 
-  private static method(
-    map: Map<string, MethodDelta>,
-    key: string,
-    row: Omit<MethodDelta, 'n'>,
-    n: number,
-  ): void {
-    const m = map.get(key);
-    if (m) m.n += n;
-    else map.set(key, { ...row, n });
-  }
-
   add(
     startMs: number,
     d: RollupDims,
@@ -112,25 +101,24 @@ export class RollupDelta {
     n: number,
     probeId?: string,
   ): void {
+    // the key's dimensions part is the same in the three buckets: built once (this runs per measurement)
+    const dims = `${d.target_group}\u0000${d.probe_asn}\u0000${d.probe_cc}\u0000${d.simulated}`;
+    const { status, method } = s;
     for (const bucket of ROLLUP_BUCKETS) {
       const t = bucketStart(startMs, bucket);
-      const group = `${bucket}\u0000${t}\u0000${d.target_group}\u0000${d.probe_asn}\u0000${d.probe_cc}\u0000${d.simulated}`;
+      const group = `${bucket}\u0000${t}\u0000${dims}`;
       const input = `${group}\u0000${d.input}`;
-      RollupDelta.cell(this.groupCells, group, bucket, t, d).counts[s.status] += n;
-      RollupDelta.cell(this.inputCells, input, bucket, t, d).counts[s.status] += n;
-      if (s.method) {
-        RollupDelta.method(
-          this.groupMethods,
-          `${group}\u0000${s.method}`,
-          { bucket, t, d, method: s.method },
-          n,
-        );
-        RollupDelta.method(
-          this.inputMethods,
-          `${input}\u0000${s.method}`,
-          { bucket, t, d, method: s.method },
-          n,
-        );
+      RollupDelta.cell(this.groupCells, group, bucket, t, d).counts[status] += n;
+      RollupDelta.cell(this.inputCells, input, bucket, t, d).counts[status] += n;
+      if (method) {
+        const gm = `${group}\u0000${method}`;
+        const g = this.groupMethods.get(gm);
+        if (g) g.n += n;
+        else this.groupMethods.set(gm, { bucket, t, d, method, n });
+        const im = `${input}\u0000${method}`;
+        const i = this.inputMethods.get(im);
+        if (i) i.n += n;
+        else this.inputMethods.set(im, { bucket, t, d, method, n });
       }
       if (probeId !== undefined) {
         const pk = `${group}\u0000${probeId}`;
