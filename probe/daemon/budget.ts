@@ -2,6 +2,7 @@
  * Budgets: bytes used per run are recorded in the `runs` table; a scheduled run is skipped (and recorded as
  * skipped) once today's total (UTC day) reaches `daily_bandwidth_mb`.
  */
+import type { Statement } from 'better-sqlite3';
 import type { Measurement } from '../../schemas/src/measurement.ts';
 import type { Db } from '../outbox/db.ts';
 
@@ -54,9 +55,20 @@ export function startRun(db: Db, suite: string, reason: string, now = Date.now()
   );
 }
 
-/** Checkpoint: counts so far, so an interrupted run still shows what it did. */
+const progressStatements = new WeakMap<Db, Statement>();
+
+/**
+ * Checkpoint: counts so far, so an interrupted run still shows what it did. Runs after every measurement:
+ * prepared once per database (a statement prepared per call keeps its SQLite program in native memory until
+ * V8 collects the JavaScript object).
+ */
 export function progressRun(db: Db, id: number, measurements: number, bytes: number): void {
-  db.prepare('UPDATE runs SET measurements = ?, bytes = ? WHERE id = ?').run(measurements, bytes, id);
+  let st = progressStatements.get(db);
+  if (!st) {
+    st = db.prepare('UPDATE runs SET measurements = ?, bytes = ? WHERE id = ?');
+    progressStatements.set(db, st);
+  }
+  st.run(measurements, bytes, id);
 }
 
 export function finishRun(

@@ -4,6 +4,7 @@
  * (quarantined, kept with the reason) when a collector rejected it as invalid. Nothing is dropped silently:
  * the disk budget drops oldest first, logs each drop and records it in `drops`.
  */
+import type { Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { Measurement } from '../../schemas/src/measurement.ts';
 import { type Db, openDb } from './db.ts';
@@ -33,31 +34,42 @@ export class Outbox {
   readonly db: Db;
   private readonly log?: Logger;
   private maxBytes: number;
+  // Prepared once: these run for every measurement, and a statement prepared per call holds its SQLite
+  // program in native memory until V8 happens to collect the JavaScript object (a full GC, in a long run).
+  private readonly insert: Statement;
+  private readonly held: Statement;
 
   constructor(file: string, opts: OutboxOptions) {
     this.db = openDb(file);
     this.log = opts.log;
     this.maxBytes = opts.maxBytes;
+    this.insert = this.db.prepare(
+      `INSERT INTO measurements (uid, created_at, suite, test_name, input, body, bytes)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO NOTHING`,
+    );
+    this.held = this.db.prepare(
+      "SELECT COALESCE(SUM(bytes), 0) AS b FROM measurements WHERE state != 'uploaded'",
+    );
   }
 
   /** Writes the measurement durably (synchronous=FULL) and enforces the disk budget. */
   add(m: Measurement, now = Date.now()): void {
     const body = JSON.stringify(m);
-    this.db
-      .prepare(
-        `INSERT INTO measurements (uid, created_at, suite, test_name, input, body, bytes)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO NOTHING`,
-      )
-      .run(m.measurement_uid, now, m.raabta.suite, m.test_name, m.input, body, Buffer.byteLength(body));
+    this.insert.run(
+      m.measurement_uid,
+      now,
+      m.raabta.suite,
+      m.test_name,
+      m.input,
+      body,
+      Buffer.byteLength(body),
+    );
     this.enforceBudget(now);
   }
 
   /** Bytes held by measurements not yet acknowledged (pending + quarantined). */
   heldBytes(): number {
-    const row = this.db
-      .prepare("SELECT COALESCE(SUM(bytes), 0) AS b FROM measurements WHERE state != 'uploaded'")
-      .get() as { b: number };
-    return row.b;
+    return (this.held.get() as { b: number }).b;
   }
 
   /** Over budget: drop the oldest unacknowledged measurements first, logging and recording each drop. */
