@@ -1,9 +1,10 @@
 /**
  * `npm run bench [-- NAME …] [--quick] [--seed N] [--out FILE]`: runs the benchmarks, prints a table and
  * writes one JSON object per benchmark (figures, baseline, ratio, machine, date) to bench/results/latest.json
- * (quick runs write bench/results/quick.json so they never overwrite the full figures).
+ * (quick runs write bench/results/quick.json so they never overwrite the full figures). A run of some of
+ * them replaces only their entries: the others keep their figures (each entry has its own date).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -66,7 +67,19 @@ for (const r of results) {
   const met = r.targets.map((t) => `${t.label}:${t.met ? 'ok' : 'MISSED'}`).join(' ');
   console.log(`${r.name.padEnd(14)} ${ratio.padEnd(34)} ${met}`);
 }
+/** Entries of benchmarks not run this time, kept from the file (canonical order); unreadable file: none. */
+function kept(): typeof results {
+  if (!existsSync(out)) return [];
+  try {
+    const old = JSON.parse(readFileSync(out, 'utf8')) as typeof results;
+    return Array.isArray(old) ? old.filter((r) => !results.some((n) => n.name === r.name)) : [];
+  } catch {
+    return [];
+  }
+}
+const order = (name: string) => benchmarks.findIndex((b) => b.name === name);
+const merged = [...kept(), ...results].sort((a, b) => order(a.name) - order(b.name));
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);
 console.log(`\nwrote ${out}`);
 process.exit(failed ? 1 : 0);
