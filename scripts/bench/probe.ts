@@ -33,6 +33,7 @@ import {
   setCensor,
   up,
 } from '../lab/index.ts';
+import { runProbeCli } from './probe-cli.ts';
 import type { ProbeJob } from './probe-in-ns.ts';
 import { BENCH_ROOT, runJsonChild } from './procs.ts';
 import type { Benchmark, BenchOptions, BenchResult } from './types.ts';
@@ -110,8 +111,7 @@ async function harness(
 }
 
 /** Median wall time (ms) of `raabta probe --help` through tsx and from the CLI bundle, alternating, n each. */
-async function startupMs(dir: string, n: number): Promise<{ tsx: number; bundle: number }> {
-  const { bundle } = await buildProbe({ quiet: true, outDir: join(dir, 'cli') });
+async function startupMs(bundle: string, n: number): Promise<{ tsx: number; bundle: number }> {
   const argv = {
     tsx: ['--import', 'tsx', join(BENCH_ROOT, 'bin', 'cli.ts'), 'probe', '--help'],
     bundle: [bundle, 'probe', '--help'],
@@ -129,6 +129,34 @@ async function startupMs(dir: string, n: number): Promise<{ tsx: number; bundle:
   return { tsx: median(times.tsx), bundle: median(times.bundle) };
 }
 
+/** Each measurement with its control attached, re-analysed and compared with what the censor does. */
+function score(ms: Measurement[], controls: Map<string, Control>) {
+  const wrong: string[] = [];
+  let correct = 0;
+  for (const m of ms) {
+    m.test_keys.control = controls.get(m.input ?? '') ?? null;
+    const v = testFor('web').analyze(m);
+    const n = Number(/site(\d+)\./.exec(String(m.input))?.[1]);
+    const got = v.status === 'blocked' ? `blocked:${v.method}` : String(v.status);
+    if (got === expected(n)) correct++;
+    else wrong.push(`${site(n)}: ${got} (expected ${expected(n)})`);
+  }
+  return { correct, measured: ms.length, wrong };
+}
+
+async function runCli(
+  state: LabState,
+  dir: string,
+  cli: string,
+  count: number,
+  controls: Map<string, Control>,
+  nodeFlags: string[] = [],
+) {
+  const inputs = jobFor(state, count, 1).targets.map((t) => t.input);
+  const r = await runProbeCli(state, dir, cli, inputs, nodeFlags);
+  return { ...r, ...score(r.measurements, controls) };
+}
+
 async function runProbe(
   state: LabState,
   dir: string,
@@ -142,20 +170,10 @@ async function runProbe(
   const lines = await harness(state.namespaces.probe, 'probe', job, dir, bundle, nodeFlags);
   const done = lines.find((l) => l.phase === 'done');
   if (!done) throw new Error('probe harness reported no result');
-  const wrong: string[] = [];
-  let correct = 0;
-  let measured = 0;
-  for (const l of lines) {
-    if (l.phase) continue;
-    measured++;
-    const m = l.measurement as Measurement;
-    m.test_keys.control = controls.get(m.input ?? '') ?? null;
-    const v = testFor('web').analyze(m);
-    const n = Number(/site(\d+)\./.exec(String(m.input))?.[1]);
-    const got = v.status === 'blocked' ? `blocked:${v.method}` : String(v.status);
-    if (got === expected(n)) correct++;
-    else wrong.push(`${site(n)}: ${got} (expected ${expected(n)})`);
-  }
+  const { correct, measured, wrong } = score(
+    lines.filter((l) => !l.phase).map((l) => l.measurement as Measurement),
+    controls,
+  );
   return {
     wall_s: Number(done.wall_s),
     cpu_s: Number(done.cpu_s),
@@ -219,9 +237,17 @@ export const probe: Benchmark = {
           `${daemon.correct}/${count} correct, peak ${daemon.peak_rss_mib.toFixed(0)} MiB ` +
           `(kernel high-water mark ${daemon.max_rss_mib.toFixed(0)} MiB)`,
       );
+      const { bundle: cliBundle } = await buildProbe({ quiet: true, outDir: join(dir, 'cli') });
+      const cli = await runCli(state, dir, cliBundle, count, controls);
+      const cliDaemon = await runCli(state, dir, cliBundle, count, controls, daemonFlags);
+      o.log(
+        `probe CLI (bundled, outbox): ${cli.wall_s.toFixed(1)} s, ${cli.correct}/${count} correct, peak ` +
+          `${cli.peak_rss_mib.toFixed(0)} MiB (high-water ${cli.max_rss_mib.toFixed(0)}); with ${DAEMON_NODE_OPTIONS}: ` +
+          `${cliDaemon.peak_rss_mib.toFixed(0)} MiB (high-water ${cliDaemon.max_rss_mib.toFixed(0)})`,
+      );
       const serial = await runProbe(state, dir, count, 1, controls);
       o.log(`concurrency 1: ${serial.wall_s.toFixed(1)} s, ${serial.correct}/${count} correct`);
-      const startup = await startupMs(dir, o.quick ? 3 : 5);
+      const startup = await startupMs(cliBundle, o.quick ? 3 : 5);
       o.log(
         `start-up (probe --help): tsx ${startup.tsx.toFixed(0)} ms, bundle ${startup.bundle.toFixed(0)} ms`,
       );
@@ -229,6 +255,8 @@ export const probe: Benchmark = {
         ...fast.wrong,
         ...bundled.wrong.map((w) => `bundled ${w}`),
         ...daemon.wrong.map((w) => `bundled with ${DAEMON_NODE_OPTIONS} ${w}`),
+        ...cli.wrong.map((w) => `CLI ${w}`),
+        ...cliDaemon.wrong.map((w) => `CLI with ${DAEMON_NODE_OPTIONS} ${w}`),
         ...serial.wrong,
       ];
       return {
@@ -264,6 +292,17 @@ export const probe: Benchmark = {
           bundled_daemon_max_rss_mib: daemon.max_rss_mib,
           bundled_daemon_verdicts_correct: daemon.correct,
           bundled_daemon_measured: daemon.measured,
+          cli_wall_s: cli.wall_s,
+          cli_cpu_s: cli.cpu_s,
+          cli_peak_rss_mib: cli.peak_rss_mib,
+          cli_max_rss_mib: cli.max_rss_mib,
+          cli_verdicts_correct: cli.correct,
+          cli_measured: cli.measured,
+          cli_daemon_wall_s: cliDaemon.wall_s,
+          cli_daemon_cpu_s: cliDaemon.cpu_s,
+          cli_daemon_peak_rss_mib: cliDaemon.peak_rss_mib,
+          cli_daemon_max_rss_mib: cliDaemon.max_rss_mib,
+          cli_daemon_verdicts_correct: cliDaemon.correct,
           startup_ms_tsx: startup.tsx,
           startup_ms_bundle: startup.bundle,
         },
@@ -296,12 +335,26 @@ export const probe: Benchmark = {
             value: daemon.peak_rss_mib,
             target: 120,
           },
+          {
+            label:
+              'peak RSS ≤ 120 MB, probe CLI (bundled, outbox, start-up included; kernel high-water mark)',
+            met: cli.max_rss_mib <= 120,
+            value: cli.max_rss_mib,
+            target: 120,
+          },
+          {
+            label: `peak RSS ≤ 120 MB, probe CLI with the daemon's ${DAEMON_NODE_OPTIONS} (kernel high-water mark)`,
+            met: cliDaemon.max_rss_mib <= 120,
+            value: cliDaemon.max_rss_mib,
+            target: 120,
+          },
           { label: 'every verdict correct', met: wrong.length === 0, value: fast.correct, target: count },
         ],
         notes: [
           'controls observed once in rb-outside before the runs (not in the wall time), attached, verdicts recomputed',
           'peak RSS is sampled every 50 ms during the run; rss_before_run is the process with every module loaded (Node + tsx + probe)',
           'bundled_*: the same default-concurrency run with the harness bundled as npm run build:probe bundles the CLI (no tsx); startup_ms_*: raabta probe --help, median of 5 (3 with --quick), tsx vs the CLI bundle',
+          'cli_*: raabta probe run --once (the CLI bundle) on a suite file of the same targets: outbox writes, progress lines, --output - for the verdict check, no upload; whole process from start to exit (cli_daemon_*: with the daemon option)',
           `bundled_daemon_*: the bundled run with node ${DAEMON_NODE_OPTIONS}, the option the systemd unit of probe/README.md gives the daemon; max_rss: the kernel's high-water mark (getrusage), which also catches peaks between two samples`,
           ...(wrong.length ? [`wrong verdicts: ${wrong.slice(0, 10).join('; ')}`] : []),
         ],
