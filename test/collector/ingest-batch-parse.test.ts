@@ -40,6 +40,26 @@ test('strings that look like structure, escapes, whitespace and scalars are hand
   agreesWithJsonParse(t, '{"measur\\u0065ments": [{"c": 3}], "probe_id": "p"}');
 });
 
+test('a wrong guess at where an element ends (a nested object that starts like the next element) is caught', (t) => {
+  const a = '{"uid":"a","x":[1,{"uid":"nested","y":[2]}],"z":"s,{\\"uid\\":"}';
+  const b = '{"uid":"b","x":{"uid":3}}';
+  const c = '{"other":"c"}';
+  agreesWithJsonParse(t, `{"probe_id":"p","measurements":[${a},${b},${c},${b}]}`);
+  agreesWithJsonParse(t, `{"probe_id":"p","measurements":[${b},${a},${b}]}`);
+  agreesWithJsonParse(t, `{"probe_id":"p","measurements":[${c},${c} ,${c}\t,\n${c}]}`);
+  agreesWithJsonParse(t, `{"probe_id":"p","measurements":[${b}   ,${b}]}`);
+  agreesWithJsonParse(t, '{"measurements":[{"uid":1},{"uid":2}],"probe_id":"p"}');
+});
+
+test('a guess that would span two elements or an invalid element is never accepted', (t) => {
+  // the needle of the first element matches only two elements later: the text in between is two values
+  const text = '{"probe_id":"p","measurements":[{"uid":1},{"other":2},{"uid":3}]}';
+  agreesWithJsonParse(t, text);
+  const invalid = '{"probe_id":"p","measurements":[{"uid":1} x,{"uid":2}]}';
+  t.throws(() => JSON.parse(invalid));
+  t.is(parseBatchFast(Buffer.from(invalid)), null);
+});
+
 test('anything but the plain envelope falls back to JSON.parse of the whole body', (t) => {
   const fallback = [
     '{"probe_id": "p", "measurements": [1], "extra": 1}', // another key: the shape check names it
