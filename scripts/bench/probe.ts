@@ -11,7 +11,9 @@
  * `npm run probe` runs), with the harness bundled to JavaScript the way `npm run build:probe` bundles the
  * CLI (scripts/build-probe.ts; what bin/raabta.js runs when dist/ is built), and bundled with the node option
  * the daemon's systemd unit gives (DAEMON_NODE_OPTIONS: a smaller young generation). The harness applies the
- * probe CLI's own V8 settings (probe/memory-settings.ts) in every run. Start-up: wall time of
+ * probe CLI's own V8 settings (probe/memory-settings.ts) in every run. Then the probe CLI itself, bundled, on the
+ * same targets (`raabta probe run --once`: outbox, progress lines; probe-cli.ts), without and with that node
+ * option: the figures of the program volunteers run, start-up included. Start-up: wall time of
  * `raabta probe --help` through tsx and from the CLI bundle, median of 5 each (3 with --quick; outside the lab).
  */
 import { spawnSync } from 'node:child_process';
