@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { detectEvents, eventKey } from '../detect/index.ts';
 import type { DetectedEvent, Status, Storage, TimelineCell } from '../storage/types.ts';
+import { type ExclusiveLock, lockFor } from './exclusive.ts';
 
 export interface DetectorBucket {
   t_ms: number;
@@ -172,24 +173,31 @@ export interface DetectJob {
 export function startDetectJob(
   storage: Storage,
   log: Logger,
-  o: { everyMs: number; windowDays?: number; now?: () => Date; detect?: DetectFn | null },
+  o: {
+    everyMs: number;
+    windowDays?: number;
+    now?: () => Date;
+    detect?: DetectFn | null;
+    /** once at a time across the collectors on this database (default: the storage engine's, exclusive.ts) */
+    lock?: ExclusiveLock;
+  },
 ): DetectJob {
-  let running = false;
+  const lock = o.lock ?? lockFor(storage);
+  /** events stored by this run; 0 when another run (here or at another collector) held the turn */
   const runOnce = async (): Promise<number> => {
-    if (running) return 0;
-    running = true;
     try {
       const detect = o.detect === undefined ? detectEvents : o.detect;
       if (!detect) return 0;
-      const now = o.now?.() ?? new Date();
-      const until = Math.ceil(now.getTime() / HOUR) * HOUR;
-      const since = until - (o.windowDays ?? 14) * 24 * HOUR;
-      return (await detectAndStore(storage, detect, { since_ms: since, until_ms: until, now })).length;
+      const stored = await lock.run('detect', async () => {
+        const now = o.now?.() ?? new Date();
+        const until = Math.ceil(now.getTime() / HOUR) * HOUR;
+        const since = until - (o.windowDays ?? 14) * 24 * HOUR;
+        return (await detectAndStore(storage, detect, { since_ms: since, until_ms: until, now })).length;
+      });
+      return stored ?? 0;
     } catch (err) {
       log.error({ err }, 'disruption detection failed');
       return 0;
-    } finally {
-      running = false;
     }
   };
   const timer = o.everyMs > 0 ? setInterval(() => void runOnce(), o.everyMs) : null;

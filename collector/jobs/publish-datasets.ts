@@ -20,6 +20,7 @@ import { exportDay } from '../datasets/export-day.ts';
 import { isDay, MANIFEST_NAME, readDayManifest } from '../datasets/manifest.ts';
 import type { DayManifest, ExportFormat, ExportItem, IterateRawByDay } from '../datasets/types.ts';
 import type { Storage } from '../storage/types.ts';
+import { type ExclusiveLock, lockFor } from './exclusive.ts';
 
 const DAY_MS = 86_400_000;
 /** staging area inside the datasets root (same filesystem, so renames are atomic; not a day: never listed) */
@@ -231,13 +232,15 @@ export async function publishDatasets(
 }
 
 export interface PublishJob {
-  /** Runs now, or joins the run in progress: never two at once. */
+  /** Runs now, or joins the run in progress: never two at once (nor two collectors on one PostgreSQL). */
   runOnce(): Promise<PublishRunResult>;
   /** No more runs; the run in progress is stopped (its day keeps its previous version) and awaited. */
   stop(): Promise<void>;
 }
 
 export interface PublishJobOptions extends Omit<PublishOptions, 'signal'> {
+  /** once at a time across the collectors on this database (default: the storage engine's, exclusive.ts) */
+  lock?: ExclusiveLock;
   /** between runs; 0 = never on a timer (runOnce still works) */
   everyMs: number;
   /** first run after start (default 1 s) */
@@ -248,6 +251,8 @@ export interface PublishJobOptions extends Omit<PublishOptions, 'signal'> {
 
 export function startPublishJob(storage: Storage, log: Logger, o: PublishJobOptions): PublishJob {
   const abort = new AbortController();
+  const lock = o.lock ?? lockFor(storage);
+  const idle: PublishRunResult = { published: [], failed: [], pending: 0 };
   let inFlight: Promise<PublishRunResult> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
@@ -255,7 +260,10 @@ export function startPublishJob(storage: Storage, log: Logger, o: PublishJobOpti
   const runOnce = (): Promise<PublishRunResult> => {
     if (inFlight) return inFlight;
     const t0 = performance.now();
-    const run = publishDatasets(storage, log, { ...o, signal: abort.signal })
+    // another collector's run holds the turn: nothing to do here this time
+    const run = lock
+      .run('publish-datasets', () => publishDatasets(storage, log, { ...o, signal: abort.signal }))
+      .then((r) => r ?? idle)
       .catch((err: Error): PublishRunResult => {
         if (!abort.signal.aborted) log.error({ err: err.message }, 'datasets publishing failed');
         return { published: [], failed: [{ date: '', error: err.message }], pending: 0 };
