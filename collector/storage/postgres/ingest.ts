@@ -10,7 +10,8 @@
  */
 
 import type pg from 'pg';
-import { currentVerdict, dimsOf, RollupDelta, statusKey } from '../rollup-keys.ts';
+import { type CoverageRow, ingestDelta } from '../ingest-delta.ts';
+import { currentVerdict } from '../rollup-keys.ts';
 import type { IngestItemStatus, IngestOutcome, PreparedBatch, PreparedMeasurement } from '../types.ts';
 import { isRetryable, type Tx, transaction } from './pool.ts';
 import { type KnownProbeRows, writeRollups } from './rollups.ts';
@@ -143,32 +144,8 @@ async function ingestOne(c: Tx, batch: PreparedBatch): Promise<BatchResult> {
   return { statuses, accepted };
 }
 
-async function writeCoverage(c: Tx, batches: { probe_id: string; accepted: PreparedMeasurement[] }[]) {
-  const cov = new Map<
-    string,
-    { asn: string; cc: string; probe: string; name: string | null; n: number; last: number }
-  >();
-  for (const b of batches) {
-    for (const m of b.accepted) {
-      const k = `${m.probe_asn}\u0000${m.probe_cc}\u0000${b.probe_id}`;
-      const x = cov.get(k);
-      if (x) {
-        x.n++;
-        x.last = Math.max(x.last, m.start_ms);
-        x.name = m.network_name ?? x.name;
-      } else
-        cov.set(k, {
-          asn: m.probe_asn,
-          cc: m.probe_cc,
-          probe: b.probe_id,
-          name: m.network_name,
-          n: 1,
-          last: m.start_ms,
-        });
-    }
-  }
-  if (!cov.size) return;
-  const rows = [...cov.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
+async function writeCoverage(c: Tx, rows: CoverageRow[]) {
+  if (!rows.length) return;
   await c.query(
     `INSERT INTO coverage AS c (probe_asn, probe_cc, probe_id, network_name, measurements, last_seen_ms)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
@@ -206,13 +183,9 @@ export function createIngest(pool: pg.Pool, known: KnownProbeRows) {
           results.push({ error: (err as Error).message });
         }
       }
-      const delta = new RollupDelta();
-      for (const b of good) {
-        for (const m of b.accepted)
-          delta.add(m.start_ms, dimsOf(m), statusKey(currentVerdict(m)), 1, b.probe_id);
-      }
+      const { delta, coverage } = ingestDelta(good);
       written = await writeRollups(c, delta, known);
-      await writeCoverage(c, good);
+      await writeCoverage(c, coverage);
       return results;
     });
     known.addAll(written);

@@ -1,6 +1,7 @@
 /** The ingest transaction: batch blob, measurement rows, verdicts, rollups and coverage, all or nothing. */
 import type Database from 'better-sqlite3';
-import { currentVerdict, dimsOf, RollupDelta, statusKey } from '../rollup-keys.ts';
+import { ingestDelta } from '../ingest-delta.ts';
+import { currentVerdict } from '../rollup-keys.ts';
 import type {
   IngestItemStatus,
   IngestOutcome,
@@ -30,15 +31,6 @@ export function createVerdictWriter(db: Database.Database) {
       JSON.stringify(v.evidence),
     );
   };
-}
-
-interface Coverage {
-  asn: string;
-  cc: string;
-  probe: string;
-  name: string | null;
-  n: number;
-  last: number;
 }
 
 /**
@@ -128,38 +120,19 @@ export function createIngest(db: Database.Database): (batches: PreparedBatch[]) 
   );
 
   const many = db.transaction((batches: PreparedBatch[]): IngestOutcome[] => {
-    const delta = new RollupDelta();
-    const coverage = new Map<string, Coverage>();
+    const good: { probe_id: string; accepted: PreparedMeasurement[] }[] = [];
     const outcomes = batches.map((b): IngestOutcome => {
-      let r: { statuses: IngestItemStatus[]; accepted: PreparedMeasurement[] };
       try {
-        r = one(b);
+        const r = one(b);
+        good.push({ probe_id: b.probe_id, accepted: r.accepted });
+        return { statuses: r.statuses };
       } catch (err) {
         return { error: (err as Error).message };
       }
-      for (const m of r.accepted) {
-        delta.add(m.start_ms, dimsOf(m), statusKey(currentVerdict(m)), 1, b.probe_id);
-        const key = `${m.probe_asn}\u0000${m.probe_cc}\u0000${b.probe_id}`;
-        const c = coverage.get(key);
-        if (c) {
-          c.n++;
-          c.last = Math.max(c.last, m.start_ms);
-          c.name = m.network_name ?? c.name;
-        } else {
-          coverage.set(key, {
-            asn: m.probe_asn,
-            cc: m.probe_cc,
-            probe: b.probe_id,
-            name: m.network_name,
-            n: 1,
-            last: m.start_ms,
-          });
-        }
-      }
-      return { statuses: r.statuses };
     });
+    const { delta, coverage } = ingestDelta(good);
     rollups.write(delta);
-    for (const c of coverage.values()) upsertCoverage.run(c.asn, c.cc, c.probe, c.name, c.n, c.last);
+    for (const c of coverage) upsertCoverage.run(c.asn, c.cc, c.probe, c.name, c.n, c.last);
     return outcomes;
   });
   return (batches) => {
