@@ -95,13 +95,35 @@ export async function runProbeCli(argv: string[]): Promise<number> {
     await d.done;
     return 0;
   }
+  // SIGTERM/SIGINT during `run --once`: start no further target, let the ones in progress finish and commit,
+  // exit with 128 + the signal's number; a second signal exits at once (the outbox stays consistent).
+  const abort = new AbortController();
+  let firstSignal: NodeJS.Signals | null = null;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (firstSignal) {
+      say(`second ${sig}: exiting now (the outbox stays consistent)`);
+      process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
+    }
+    firstSignal = sig;
+    say(`${sig}: finishing the targets in progress, starting no more`);
+    abort.abort();
+  };
+  if (args.command === 'run') {
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
   try {
     if (args.command === 'upload') return await uploadNow(rt, args, say);
-    return await runOnce(rt, args, say);
+    return await runOnce(rt, args, say, {
+      signal: abort.signal,
+      interruptedCode: () => 128 + (firstSignal === 'SIGINT' ? 2 : 15),
+    });
   } catch (err) {
     say(`raabta probe: ${(err as Error).message}`);
     return 1;
   } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
     await rt.close();
   }
 }

@@ -7,7 +7,17 @@ import type { Target } from '../target.ts';
 import type { ProbeArgs } from './args.ts';
 import { progressReporter } from './progress.ts';
 
-export async function runOnce(rt: Runtime, args: ProbeArgs, say: (line: string) => void): Promise<number> {
+/**
+ * `signal` aborts the run (SIGTERM/SIGINT, main.ts): no further target is started, the ones in progress
+ * finish (each step is bounded by step_timeout_ms) and are committed, the run is recorded as interrupted,
+ * and nothing is uploaded. Returns the exit code; an interrupted run returns `interruptedCode`.
+ */
+export async function runOnce(
+  rt: Runtime,
+  args: ProbeArgs,
+  say: (line: string) => void,
+  o: { signal?: AbortSignal; interruptedCode?: () => number } = {},
+): Promise<number> {
   // check in first: the collector's suites (or the cached copy) decide what a suite name measures
   const ci = await rt.refreshCheckIn();
   if (rt.config.upload) {
@@ -34,6 +44,8 @@ export async function runOnce(rt: Runtime, args: ProbeArgs, say: (line: string) 
   const progress = progressReporter(process.stderr);
   let total = 0;
   let failedTargets = 0;
+  let notStarted = 0;
+  let budgetNote: string | null = null;
   try {
     for (const g of groups) {
       const { run, skipped } = filterRisky(
@@ -46,11 +58,20 @@ export async function runOnce(rt: Runtime, args: ProbeArgs, say: (line: string) 
           `Skipped ${t.input}: category ${t.category_code ?? 'risky'} is not enabled in the configuration.`,
         );
       }
-      const r = await runTargets(rt, run, { suite: g.suite, reason: 'once', onProgress: progress, outputFd });
+      const r = await runTargets(rt, run, {
+        suite: g.suite,
+        reason: 'once',
+        onProgress: progress,
+        outputFd,
+        signal: o.signal,
+        dailyBudgetMb: rt.config.daily_bandwidth_mb,
+      });
       progress.end();
       total += r.measurements;
-      failedTargets += run.length - r.measurements;
+      notStarted += r.notStarted;
+      failedTargets += run.length - r.measurements - r.notStarted;
       if (r.outcome === 'skipped_vpn') return 4;
+      if (r.outcome === 'budget_reached') budgetNote = r.error;
     }
   } finally {
     if (outputFd !== null && outputFd !== 1) closeSync(outputFd);
@@ -58,6 +79,13 @@ export async function runOnce(rt: Runtime, args: ProbeArgs, say: (line: string) 
   say(
     `${total} measurement(s) written to the outbox${failedTargets ? `; ${failedTargets} target(s) could not be measured` : ''}.`,
   );
+  if (o.signal?.aborted) {
+    say(
+      `Interrupted: ${notStarted} target(s) not started; nothing uploaded now (raabta probe upload, or the next run, sends them).`,
+    );
+    return o.interruptedCode?.() ?? 130;
+  }
+  if (budgetNote) say(`Stopped early: ${budgetNote}.`);
 
   if (rt.config.upload && total > 0) {
     const up = await rt.uploader.run({ force: true });

@@ -67,7 +67,12 @@ export async function startDaemon(rt: Runtime): Promise<DaemonHandle> {
     const { run, skipped } = filterRisky(targets, config.risky_categories, config.enabled_risky_categories);
     if (skipped.length)
       log.info({ suite, skipped: skipped.length }, 'targets in risky categories skipped (not enabled)');
-    await runTargets(rt, run, { suite, reason: 'scheduled', signal });
+    await runTargets(rt, run, {
+      suite,
+      reason: 'scheduled',
+      signal,
+      dailyBudgetMb: config.daily_bandwidth_mb,
+    });
     if (!signal.aborted) await upload();
   };
 
