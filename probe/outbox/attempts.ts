@@ -57,6 +57,18 @@ const NETWORK_WORDS: Record<string, string> = {
   ssl_failed_handshake: 'the TLS handshake with the collector failed',
 };
 
+function networkWords(a: UploadAttempt): string {
+  const code = a.error_code ?? '';
+  if (code === 'proxy_refused') {
+    return `the proxy did not open a connection to the collector (${a.error ?? 'no details'})`;
+  }
+  if (code.startsWith('proxy_')) {
+    const inner = NETWORK_WORDS[code.slice(6)] ?? a.error ?? 'unknown error';
+    return `the proxy could not be reached: ${inner} — is the proxy (e.g. the Tor client) running?`;
+  }
+  return NETWORK_WORDS[code] || a.error || 'unknown error';
+}
+
 /** One sentence a volunteer can act on. */
 export function describeAttempt(a: UploadAttempt, now = Date.now()): string {
   const when = `${ago(now - a.at)} ago`;
@@ -70,7 +82,7 @@ export function describeAttempt(a: UploadAttempt, now = Date.now()): string {
     case 'http_error':
       return `${when}: ${where} answered HTTP ${a.http_status}${a.error_code ? ` ${a.error_code}` : ''}: ${a.error ?? 'no details'}; the measurements stay in the outbox`;
     default: {
-      const words = (a.error_code && NETWORK_WORDS[a.error_code]) || a.error || 'unknown error';
+      const words = networkWords(a);
       return `${when}: could not reach ${where}: ${words}; the measurements stay in the outbox and will be retried`;
     }
   }

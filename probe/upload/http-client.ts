@@ -34,6 +34,24 @@ function codedError(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
+/**
+ * An error on the way to or through the proxy, marked so the upload attempt blames the proxy: `proxyStage`
+ * 'connect' (the proxy itself could not be reached) or 'handshake' (it answered but would not, or could not,
+ * open the tunnel to the collector).
+ */
+export type ProxyError = Error & { code?: string; proxyStage: 'connect' | 'handshake' };
+
+function proxyError(err: unknown, stage: 'connect' | 'handshake', proxy: string): ProxyError {
+  const e = (err instanceof Error ? err : new Error(String(err))) as ProxyError;
+  e.message = `proxy ${proxy}: ${e.message}`;
+  e.proxyStage = stage;
+  return e;
+}
+
+export function proxyStageOf(err: unknown): 'connect' | 'handshake' | null {
+  return (err as Partial<ProxyError> | null)?.proxyStage ?? null;
+}
+
 async function httpConnect(sock: Socket, host: string, port: number, timeoutMs: number): Promise<Socket> {
   sock.write(`CONNECT ${host}:${port} HTTP/1.1\r\nHost: ${host}:${port}\r\n\r\n`);
   const head = await new Promise<string>((resolve, reject) => {
@@ -71,9 +89,18 @@ async function openStream(
     const scheme = p.protocol.replace(':', '');
     const defaultPort = scheme.startsWith('socks') ? 1080 : scheme === 'https' ? 443 : 8080;
     const { host: ph, port: pp } = parseHostPort(p.host, defaultPort);
-    const [pip] = await resolveHost(dialer, ph, o.resolver);
-    let sock = await dialer.tcp(pip, pp, { timeoutMs });
-    if (scheme.startsWith('socks')) {
+    const shown = `${p.protocol}//${p.host}`;
+    let sock: Socket;
+    let pip = ph;
+    try {
+      [pip] = await resolveHost(dialer, ph, o.resolver);
+      sock = await dialer.tcp(pip, pp, { timeoutMs });
+      if (scheme === 'https') sock = (await dialer.tls(sock, { servername: ph, timeoutMs })).socket;
+    } catch (err) {
+      throw proxyError(err, 'connect', shown);
+    }
+    try {
+      if (!scheme.startsWith('socks')) return await httpConnect(sock, host, port, timeoutMs);
       const res = await SocksClient.createConnection({
         proxy: {
           host: pip,
@@ -88,9 +115,10 @@ async function openStream(
         timeout: timeoutMs,
       });
       return res.socket;
+    } catch (err) {
+      sock.destroy();
+      throw proxyError(err, 'handshake', shown);
     }
-    if (scheme === 'https') sock = (await dialer.tls(sock, { servername: ph, timeoutMs })).socket;
-    return httpConnect(sock, host, port, timeoutMs);
   }
   let lastErr: unknown = null;
   for (const ip of await resolveHost(dialer, host, o.resolver)) {

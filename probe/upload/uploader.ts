@@ -16,6 +16,7 @@ import { type BackoffPolicy, DEFAULT_BACKOFF, UploadBackoff } from './backoff.ts
 import { buildBatch, sendBatch } from './batch.ts';
 import { CollectorHttpError, redactUrl } from './collector-url.ts';
 import type { HttpClient } from './http-client.ts';
+import { proxyStageOf } from './http-client.ts';
 
 export interface UploaderOptions {
   outbox: Outbox;
@@ -194,7 +195,7 @@ export class Uploader {
       );
       return { acked: acks.length, quarantined: rejected.length };
     } catch (err) {
-      const code = err instanceof CollectorHttpError ? err.code : failureOf(err);
+      const code = err instanceof CollectorHttpError ? err.code : uploadFailure(err);
       const status = err instanceof CollectorHttpError ? err.status : null;
       const msg = (err as Error).message ?? String(err);
       this.lastError = `${redactUrl(collector)}: ${msg}`;
@@ -208,4 +209,15 @@ export class Uploader {
       return 'failed';
     }
   }
+}
+
+/**
+ * The failure code of an upload attempt: the network failure name, prefixed `proxy_` when the proxy could
+ * not be reached (`proxy_connection_refused`, …), or `proxy_refused` when the proxy would not or could not open
+ * the tunnel to the collector — so `status` says which of the two failed.
+ */
+export function uploadFailure(err: unknown): string {
+  const stage = proxyStageOf(err);
+  if (stage === 'handshake') return 'proxy_refused';
+  return stage === 'connect' ? `proxy_${failureOf(err)}` : failureOf(err);
 }
