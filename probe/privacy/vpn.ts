@@ -37,7 +37,8 @@ export function defaultRoutesV6(text: string): { iface: string; metric: number }
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
     if (f.length < 10) continue;
-    if (/^0{32}$/.test(f[0]) && f[1] === '00' && f[9] !== 'lo') {
+    const up = (Number.parseInt(f[8], 16) & 1) === 1; // RTF_UP: not the kernel's reject routes
+    if (/^0{32}$/.test(f[0]) && f[1] === '00' && up && f[9] !== 'lo') {
       out.push({ iface: f[9], metric: Number.parseInt(f[5], 16) });
     }
   }
@@ -63,7 +64,9 @@ export function detectVpn(o: VpnDetectOptions = {}): VpnStatus {
   if (v4 === null && v6 === null) {
     return { detected: false, interface: null, reason: 'routing table not readable (not Linux?)' };
   }
-  const routes = [...defaultRoutesV4(v4 ?? ''), ...defaultRoutesV6(v6 ?? '')];
+  // The default route in use is each family's lowest-metric one: a tunnel's default route with a higher
+  // metric than the ISP's (a VPN connected but not routing everything) carries no traffic.
+  const routes = [defaultRoutesV4(v4 ?? '')[0], defaultRoutesV6(v6 ?? '')[0]].filter((r) => !!r);
   const tunnel = routes.find((r) => isTunnelInterface(r.iface));
   // A split-tunnel VPN (0.0.0.0/1 + 128.0.0.0/1 through tun0) also takes all traffic.
   const split = (v4 ?? '')
