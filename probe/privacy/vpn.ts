@@ -1,8 +1,12 @@
 /**
  * Is this machine itself on a VPN? Then its measurements describe the VPN's network, not the volunteer's
  * ISP. We look at the default route (/proc/net/route, then /proc/net/ipv6_route): through a tunnel interface
- * (tun*, tap*, wg*, ppp*, ipsec*, …) means yes. `vpn_policy` decides: annotate (vpn_detected=true) or skip.
+ * (tun*, tap*, wg*, ppp*, ipsec*, …) means yes. Those files show only the main routing table; a VPN that routes
+ * everything by policy routing (wg-quick: `ip rule not fwmark 51820 table 51820`, Tailscale exit nodes) leaves
+ * the main table alone, so we also ask the kernel which interface it would use (`ip route get`: a lookup,
+ * nothing is sent). `vpn_policy` decides: annotate (vpn_detected=true) or skip.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const TUNNEL = /^(tun|tap|wg|ppp|ipsec|vti|xfrm|utun|nordlynx|proton|tailscale|zt|gpd|cscotun|mullvad)/i;
@@ -48,6 +52,26 @@ export function defaultRoutesV6(text: string): { iface: string; metric: number }
 export interface VpnDetectOptions {
   routeFile?: string;
   route6File?: string;
+  /** `ip -o route get` output for a destination on the internet, by family; null = do not ask */
+  routeGet?: ((family: 4 | 6) => string | null) | null;
+}
+
+/** Documentation addresses (TEST-NET-2, 2001:db8::/32): routed like any internet address, never contacted. */
+const PROBE_DESTINATION = { 4: '198.51.100.1', 6: '2001:db8::1' } as const;
+
+/** `ip -o route get` for an internet destination, or null (no `ip`, no route). Sends nothing. */
+export function ipRouteGet(family: 4 | 6): string | null {
+  const r = spawnSync('ip', ['-o', `-${family}`, 'route', 'get', PROBE_DESTINATION[family]], {
+    encoding: 'utf8',
+    timeout: 2000,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return r.status === 0 ? r.stdout : null;
+}
+
+/** The `dev` of an `ip route get` answer ("198.51.100.1 dev wg0 table 51820 src 10.9.0.2 uid 0 …"). */
+export function routeGetInterface(text: string): string | null {
+  return /\bdev (\S+)/.exec(text)?.[1] ?? null;
 }
 
 function read(file: string): string | null {
@@ -82,6 +106,17 @@ export function detectVpn(o: VpnDetectOptions = {}): VpnStatus {
     };
   }
   if (split) return { detected: true, interface: split[0], reason: `half-default routes via ${split[0]}` };
+  const routeGet = o.routeGet === undefined ? ipRouteGet : o.routeGet;
+  for (const family of [4, 6] as const) {
+    const dev = routeGet ? routeGetInterface(routeGet(family) ?? '') : null;
+    if (dev && isTunnelInterface(dev)) {
+      return {
+        detected: true,
+        interface: dev,
+        reason: `traffic to the internet is routed via tunnel interface ${dev} (policy routing)`,
+      };
+    }
+  }
   const first = routes[0];
   return {
     detected: false,

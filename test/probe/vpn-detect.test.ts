@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { defaultRoutesV4, defaultRoutesV6, detectVpn } from '../../probe/privacy/vpn.ts';
+import { defaultRoutesV4, defaultRoutesV6, detectVpn, routeGetInterface } from '../../probe/privacy/vpn.ts';
 
 const HEAD = 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT';
 const v4 = (...rows: string[]) => `${[HEAD, ...rows.map((r) => r.split(' ').join('\t'))].join('\n')}\n`;
@@ -19,14 +19,18 @@ const v6 = (iface: string, flags: string, metric = '00000400') =>
   `${Z} 00 ${Z} 00 ${Z} ${metric} 00000001 00000000 ${flags} ${iface}\n`;
 const V6_LO_REJECT = v6('lo', '00200200', 'ffffffff');
 
-function detect(route: string | null, route6: string | null) {
+function detect(
+  route: string | null,
+  route6: string | null,
+  routeGet: ((family: 4 | 6) => string | null) | null = null,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'raabta-vpn-'));
   try {
     const routeFile = join(dir, 'route');
     const route6File = join(dir, 'ipv6_route');
     if (route !== null) writeFileSync(routeFile, route);
     if (route6 !== null) writeFileSync(route6File, route6);
-    return detectVpn({ routeFile, route6File });
+    return detectVpn({ routeFile, route6File, routeGet });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -78,5 +82,23 @@ test('a default route that is not up is ignored; routes come lowest metric first
   t.deepEqual(
     defaultRoutesV4(v4(ETH_DEFAULT, TUN_DEFAULT(5))).map((r) => r.iface),
     ['tun0', 'eth0'],
+  );
+});
+
+test('policy routing (wg-quick): the main table has no tunnel, but the kernel routes internet traffic via wg0', (t) => {
+  const wgQuick = '198.51.100.1 dev wg0 table 51820 src 10.9.0.2 uid 0 \\    cache \n';
+  t.is(routeGetInterface(wgQuick), 'wg0');
+  t.like(
+    detect(v4(ETH_DEFAULT, ETH_LAN), V6_LO_REJECT, (f) => (f === 4 ? wgQuick : null)),
+    {
+      detected: true,
+      interface: 'wg0',
+      reason: 'traffic to the internet is routed via tunnel interface wg0 (policy routing)',
+    },
+  );
+  const isp = '198.51.100.1 via 192.168.1.1 dev eth0 src 192.168.1.20 uid 1000 \\    cache \n';
+  t.like(
+    detect(v4(ETH_DEFAULT, ETH_LAN), V6_LO_REJECT, () => isp),
+    { detected: false, interface: 'eth0' },
   );
 });

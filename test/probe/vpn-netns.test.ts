@@ -109,3 +109,34 @@ nsTest(
     });
   },
 );
+
+nsTest(
+  'wg-quick style policy routing (default route only in table 51820, an ip rule): detected, measurements annotated',
+  async (t) => {
+    t.timeout(60_000);
+    const tmp = tempDir('raabta-vpn-ns-');
+    t.teardown(() => tmp.remove());
+    const ns = `raabta-vpn-${process.pid}`;
+    ip('netns', 'add', ns);
+    t.teardown(() => {
+      ip('netns', 'del', ns);
+    });
+    ip('-n', ns, 'link', 'set', 'lo', 'up');
+    ip('-n', ns, 'tuntap', 'add', 'dev', 'wg0', 'mode', 'tun');
+    ip('-n', ns, 'link', 'set', 'wg0', 'up');
+    ip('-n', ns, 'addr', 'add', '10.9.0.2/32', 'dev', 'wg0');
+    ip('-n', ns, 'route', 'add', 'default', 'dev', 'wg0', 'table', '51820');
+    ip('-n', ns, 'rule', 'add', 'not', 'fwmark', '51820', 'table', '51820');
+    const r = await runIn(ns, tmp.dir, 'wgquick', {});
+    t.is(r.run.code, 0, r.run.stderr);
+    t.regex(
+      r.run.stderr,
+      /on a VPN \(traffic to the internet is routed via tunnel interface wg0 \(policy routing\)\)/,
+    );
+    t.is(annotations(r.outbox.rows[0]?.body ?? null).vpn_detected, 'true');
+    t.regex(
+      r.status,
+      /VPN on this machine: YES — traffic to the internet is routed via tunnel interface wg0/,
+    );
+  },
+);
