@@ -1,7 +1,7 @@
 /**
  * VPN detection for real: the probe CLI runs inside a network namespace of our own whose default route goes
- * through a tun interface (`ip tuntap`), then through no tunnel. Nothing leaves the namespace: its only
- * interfaces are lo and a tun0 no process reads. Needs root (skipped otherwise); the namespace is removed.
+ * through a tun interface (`ip tuntap`), then through no tunnel, then (as wg-quick does) only by policy routing.
+ * Nothing leaves the namespace: its only interfaces are lo and a tun no process reads. Needs root (skipped otherwise); the namespace is removed.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -12,19 +12,26 @@ const root = process.getuid?.() === 0;
 const nsTest = root ? test.serial : test.skip;
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
-function namespaceWithTunDefault(t: ExecutionContext): string {
+/**
+ * A namespace of our own with lo up and a tun interface `dev` (no process reads it), then `routes` (ip
+ * arguments run inside it); removed when the test ends.
+ */
+function namespaceWithTun(t: ExecutionContext, dev: string, address: string, routes: string[][]): string {
   const ns = `raabta-vpn-${process.pid}`;
   ip('netns', 'add', ns);
   t.teardown(() => {
     ip('netns', 'del', ns);
   });
   ip('-n', ns, 'link', 'set', 'lo', 'up');
-  ip('-n', ns, 'tuntap', 'add', 'dev', 'tun0', 'mode', 'tun');
-  ip('-n', ns, 'link', 'set', 'tun0', 'up');
-  ip('-n', ns, 'addr', 'add', '10.8.0.2/24', 'dev', 'tun0');
-  ip('-n', ns, 'route', 'add', 'default', 'dev', 'tun0');
+  ip('-n', ns, 'tuntap', 'add', 'dev', dev, 'mode', 'tun');
+  ip('-n', ns, 'link', 'set', dev, 'up');
+  ip('-n', ns, 'addr', 'add', address, 'dev', dev);
+  for (const r of routes) ip('-n', ns, ...r);
   return ns;
 }
+
+const namespaceWithTunDefault = (t: ExecutionContext) =>
+  namespaceWithTun(t, 'tun0', '10.8.0.2/24', [['route', 'add', 'default', 'dev', 'tun0']]);
 
 /** `run --once` of one loopback target (nothing listens: the measurement records the failure). */
 async function runIn(ns: string, dir: string, name: string, config: Record<string, unknown>) {
@@ -116,17 +123,11 @@ nsTest(
     t.timeout(60_000);
     const tmp = tempDir('raabta-vpn-ns-');
     t.teardown(() => tmp.remove());
-    const ns = `raabta-vpn-${process.pid}`;
-    ip('netns', 'add', ns);
-    t.teardown(() => {
-      ip('netns', 'del', ns);
-    });
-    ip('-n', ns, 'link', 'set', 'lo', 'up');
-    ip('-n', ns, 'tuntap', 'add', 'dev', 'wg0', 'mode', 'tun');
-    ip('-n', ns, 'link', 'set', 'wg0', 'up');
-    ip('-n', ns, 'addr', 'add', '10.9.0.2/32', 'dev', 'wg0');
-    ip('-n', ns, 'route', 'add', 'default', 'dev', 'wg0', 'table', '51820');
-    ip('-n', ns, 'rule', 'add', 'not', 'fwmark', '51820', 'table', '51820');
+    // wg-quick: the default route only in table 51820, chosen by a rule for unmarked packets
+    const ns = namespaceWithTun(t, 'wg0', '10.9.0.2/32', [
+      ['route', 'add', 'default', 'dev', 'wg0', 'table', '51820'],
+      ['rule', 'add', 'not', 'fwmark', '51820', 'table', '51820'],
+    ]);
     const r = await runIn(ns, tmp.dir, 'wgquick', {});
     t.is(r.run.code, 0, r.run.stderr);
     t.regex(

@@ -1,9 +1,10 @@
 /**
- * Graceful shutdown of the probe daemon (`raabta probe start`) and the second-signal path, with real
- * processes: SIGTERM in the middle of a scheduled run over many loopback targets, some slow (responses held
- * by the site). The daemon starts no further target, lets those in progress finish, records the run as
- * interrupted and exits 0; a second SIGTERM exits at once. Either way the outbox passes SQLite's integrity
- * check and holds only whole, schema-valid measurements, which a later upload stores exactly once.
+ * Graceful shutdown with real processes (the probe CLI and daemon, their real SQLite outbox, a collector
+ * process): SIGTERM in the middle of a run over many loopback targets, some of them slow (the site holds their
+ * responses). `run --once` and the daemon start no further target, let those in progress finish, record the
+ * run as interrupted and exit by themselves (143 and 0); a second SIGTERM exits at once. Every time the outbox
+ * passes SQLite's integrity check and holds only whole, schema-valid measurements, which a later upload
+ * stores exactly once.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,12 +82,11 @@ async function setup(t: ExecutionContext, config: Record<string, unknown>) {
   return { tmp, site, dataDir, suite, args, db: join(tmp.dir, 'collector.db') };
 }
 
-test('daemon: SIGTERM mid-run lets the targets in progress finish, records the run as interrupted and exits 0', async (t) => {
-  t.timeout(120_000);
-  const s = await setup(t, { jitter_max_seconds: 0, step_timeout_ms: 1500, concurrency: 4 });
-  const daemon = spawnProbe(['start', '--no-upload', ...s.args]);
+/** Spawns the probe and waits until a slow target is in progress after a few measurements. */
+async function midRun(t: ExecutionContext, s: Awaited<ReturnType<typeof setup>>, argv: string[]) {
+  const p = spawnProbe([...argv, ...s.args]);
   t.teardown(() => {
-    daemon.child.kill('SIGKILL');
+    p.child.kill('SIGKILL');
   });
   await waitFor(
     'a slow target in progress after a few measurements',
@@ -94,6 +94,30 @@ test('daemon: SIGTERM mid-run lets the targets in progress finish, records the r
     60_000,
     20,
   );
+  return p;
+}
+
+test('run --once: SIGTERM mid-run starts no new target, lets those in progress finish, exits 143 by itself', async (t) => {
+  t.timeout(120_000);
+  const s = await setup(t, { step_timeout_ms: 1500, concurrency: 4 });
+  const run = await midRun(t, s, ['run', '--once', '--no-upload', '--suite', s.suite]);
+  run.child.kill('SIGTERM');
+  const exit = await run.done;
+  t.is(exit.signal, null, 'the probe exited by itself, not killed by the signal');
+  t.is(exit.code, 143, exit.stderr.slice(-2000));
+  t.regex(exit.stderr, /SIGTERM: finishing the targets in progress, starting no more/);
+  t.regex(exit.stderr, /Interrupted: [1-9]\d* target\(s\) not started/);
+  const o = readOutbox(s.dataDir);
+  t.true(o.rows.length < TARGETS, `stopped mid-run (${o.rows.length} of ${TARGETS} measured)`);
+  t.is(o.runs.length, 1);
+  t.like(o.runs[0], { outcome: 'interrupted', measurements: o.rows.length });
+  await outboxIntactAndUploadsOnce(t, s.dataDir, s.args, s.db);
+});
+
+test('daemon: SIGTERM mid-run lets the targets in progress finish, records the run as interrupted and exits 0', async (t) => {
+  t.timeout(120_000);
+  const s = await setup(t, { jitter_max_seconds: 0, step_timeout_ms: 1500, concurrency: 4 });
+  const daemon = await midRun(t, s, ['start', '--no-upload']);
   daemon.child.kill('SIGTERM');
   const exit = await daemon.done;
   t.is(exit.signal, null);
@@ -111,16 +135,7 @@ test('run --once: a second SIGTERM exits at once without waiting for slow target
   t.timeout(120_000);
   // slow targets would take a minute (the step timeout): the second signal must not wait for them
   const s = await setup(t, { step_timeout_ms: 60_000, concurrency: 4 });
-  const run = spawnProbe(['run', '--once', '--no-upload', '--suite', s.suite, ...s.args]);
-  t.teardown(() => {
-    run.child.kill('SIGKILL');
-  });
-  await waitFor(
-    'a slow target in progress after a few measurements',
-    () => s.site.held() > 0 && measured(s.dataDir) >= 4,
-    60_000,
-    20,
-  );
+  const run = await midRun(t, s, ['run', '--once', '--no-upload', '--suite', s.suite]);
   run.child.kill('SIGTERM');
   await waitFor('the first signal acknowledged', () => run.stderr().includes('starting no more'), 30_000, 20);
   run.child.kill('SIGTERM');
