@@ -45,7 +45,9 @@ export async function runOnce(
   let total = 0;
   let failedTargets = 0;
   let notStarted = 0;
-  let budgetNote: string | null = null;
+  let planned = 0;
+  // once a group's run is interrupted or reaches the bandwidth budget, later groups are not run at all
+  let stopped: 'interrupted' | 'budget_reached' | null = null;
   try {
     for (const g of groups) {
       const { run, skipped } = filterRisky(
@@ -53,6 +55,11 @@ export async function runOnce(
         rt.config.risky_categories,
         rt.config.enabled_risky_categories,
       );
+      planned += run.length;
+      if (stopped) {
+        notStarted += run.length;
+        continue;
+      }
       for (const t of skipped) {
         say(
           `Skipped ${t.input}: category ${t.category_code ?? 'risky'} is not enabled in the configuration.`,
@@ -71,7 +78,7 @@ export async function runOnce(
       notStarted += r.notStarted;
       failedTargets += run.length - r.measurements - r.notStarted;
       if (r.outcome === 'skipped_vpn') return 4;
-      if (r.outcome === 'budget_reached') budgetNote = r.error;
+      if (r.outcome === 'interrupted' || r.outcome === 'budget_reached') stopped = r.outcome;
     }
   } finally {
     if (outputFd !== null && outputFd !== 1) closeSync(outputFd);
@@ -79,13 +86,17 @@ export async function runOnce(
   say(
     `${total} measurement(s) written to the outbox${failedTargets ? `; ${failedTargets} target(s) could not be measured` : ''}.`,
   );
-  if (o.signal?.aborted) {
+  if (stopped === 'interrupted' || o.signal?.aborted) {
     say(
       `Interrupted: ${notStarted} target(s) not started; nothing uploaded now (raabta probe upload, or the next run, sends them).`,
     );
     return o.interruptedCode?.() ?? 130;
   }
-  if (budgetNote) say(`Stopped early: ${budgetNote}.`);
+  if (stopped === 'budget_reached') {
+    say(
+      `Stopped early: daily bandwidth budget of ${rt.config.daily_bandwidth_mb} MB reached: ${notStarted} of ${planned} target(s) not started.`,
+    );
+  }
 
   if (rt.config.upload && total > 0) {
     const up = await rt.uploader.run({ force: true });

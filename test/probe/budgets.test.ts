@@ -118,12 +118,22 @@ test('daily bandwidth budget: the run stops starting targets, says so, records t
   const bytes = Number(o.runs[0].bytes);
   t.true(bytes >= 30 * 1024, `the run recorded ${bytes} bytes, at least the budget`);
 
-  const second = await runProbe(['run', '--once', '--no-upload', ...targetsArgs(target.url, 3), ...args]);
+  // two groups (the --target list and a suite file): once the first stops for the budget, the second is not run
+  const suite = writeJson(join(s.tmp.dir, 'more.json'), { name: 'more', targets: [{ input: target.url }] });
+  const second = await runProbe([
+    'run',
+    '--once',
+    '--no-upload',
+    ...targetsArgs(target.url, 3),
+    '--suite',
+    suite,
+    ...args,
+  ]);
   t.is(second.code, 0, second.stderr);
   t.regex(second.stderr, /0 measurement\(s\) written/);
-  t.regex(second.stderr, /budget of [\d.]+ MB reached: 3 of 3 target\(s\) not started/);
+  t.regex(second.stderr, /budget of [\d.]+ MB reached: 4 of 4 target\(s\) not started/);
   const runs = readOutbox(s.dataDir).runs;
-  t.is(runs.length, 2);
+  t.is(runs.length, 2, 'the second group started no run');
   t.like(runs[1], { outcome: 'budget_reached', measurements: 0, bytes: 0 });
 
   const status = await runProbe(['status', '--config', s.config, '--data-dir', s.dataDir, '--json']);
