@@ -2,7 +2,8 @@
  * The probe's two budgets, through the real CLI (`raabta probe run --once`, `status`) and its real outbox:
  * the disk budget (`outbox_max_mb`: oldest unacknowledged measurements dropped first, each logged, recorded
  * and counted in status) and the daily bandwidth budget (`daily_bandwidth_mb`: no target is started once
- * today's estimated bytes reach it; the run says so and records the bytes it used).
+ * today's estimated bytes reach it, in `run --once` and in the daemon's scheduled runs; the run says so and
+ * records the bytes it used).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,8 +15,10 @@ import {
   NO_DEFAULT_SUITES,
   readOutbox,
   runProbe,
+  spawnProbe,
   startLoopbackTarget,
   tempDir,
+  waitFor,
   writeJson,
 } from '../e2e/harness.ts';
 
@@ -140,4 +143,51 @@ test('daily bandwidth budget: the run stops starting targets, says so, records t
   const st = JSON.parse(status.stdout) as { bytes_today: number; daily_budget_mb: number };
   t.is(st.bytes_today, bytes, 'status counts the bytes used today');
   t.is(st.daily_budget_mb, 30 / 1024);
+});
+
+test('daemon: a scheduled run stops starting targets at the daily bandwidth budget; the runs after it are skipped and status shows why', async (t) => {
+  t.timeout(90_000);
+  const target = await startLoopbackTarget();
+  const tmp = tempDir('raabta-budget-daemon-');
+  t.teardown(async () => {
+    await target.close();
+    tmp.remove();
+  });
+  const inputs = Array.from({ length: 20 }, (_, i) => ({ input: `${target.url}?n=${i}` }));
+  const suite = writeJson(join(tmp.dir, 'many.json'), { name: 'many', targets: inputs });
+  const config = writeJson(join(tmp.dir, 'probe.json'), {
+    schedule: { ...NO_DEFAULT_SUITES, [suite]: '*/2 * * * * *' },
+    jitter_max_seconds: 0,
+    daily_bandwidth_mb: 30 / 1024,
+    concurrency: 1,
+  });
+  const dataDir = join(tmp.dir, 'probe');
+  const args = ['--config', config, ...loopbackProbeArgs(target, dataDir, [])];
+  const daemon = spawnProbe(['start', '--no-upload', ...args]);
+  t.teardown(() => {
+    daemon.child.kill('SIGKILL');
+  });
+  const runs = () => {
+    try {
+      return readOutbox(dataDir).runs.filter((r) => r.finished_at !== null);
+    } catch {
+      return []; // no outbox yet
+    }
+  };
+  await waitFor('a budget-reached run and a skipped one', () => runs().length >= 2, 60_000, 100);
+  const status = await runProbe(['status', ...args]);
+  daemon.child.kill('SIGTERM');
+  t.is((await daemon.done).code, 0);
+  const [first, second] = runs();
+  const o = readOutbox(dataDir);
+  t.like(first, { outcome: 'budget_reached', measurements: o.rows.length });
+  t.true(o.rows.length > 0 && o.rows.length < 20, `${o.rows.length} of 20 measured`);
+  t.regex(
+    String(first.error),
+    /daily bandwidth budget of [\d.]+ MB reached: \d+ of 20 target\(s\) not started/,
+  );
+  t.like(second, { outcome: 'skipped_budget', measurements: 0 });
+  t.regex(daemon.stderr(), /daily bandwidth budget reached: no more targets started today/);
+  t.regex(status.stdout, /Bandwidth today: [\d.]+ MB of [\d.]+ MB/);
+  t.regex(status.stdout, /last .* ago: (budget_reached|skipped_budget), .*\(daily bandwidth budget/);
 });
