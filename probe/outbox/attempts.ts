@@ -63,7 +63,8 @@ function networkWords(a: UploadAttempt): string {
     return `the proxy did not open a connection to the collector (${a.error ?? 'no details'})`;
   }
   if (code.startsWith('proxy_')) {
-    const inner = NETWORK_WORDS[code.slice(6)] ?? a.error ?? 'unknown error';
+    const words = NETWORK_WORDS[code.slice(6)];
+    const inner = words ? words.replace(/the collector/g, 'the proxy') : (a.error ?? 'unknown error');
     return `the proxy could not be reached: ${inner} — is the proxy (e.g. the Tor client) running?`;
   }
   return NETWORK_WORDS[code] || a.error || 'unknown error';

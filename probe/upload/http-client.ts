@@ -95,7 +95,15 @@ async function openStream(
     try {
       [pip] = await resolveHost(dialer, ph, o.resolver);
       sock = await dialer.tcp(pip, pp, { timeoutMs });
-      if (scheme === 'https') sock = (await dialer.tls(sock, { servername: ph, timeoutMs })).socket;
+      if (scheme === 'https') {
+        // like the collector's, a proxy's certificate must verify: the tunnel is only as private as this hop
+        const t = await dialer.tls(sock, { servername: ph, timeoutMs });
+        if (!t.verified) {
+          t.socket.destroy();
+          throw codedError(`certificate for ${ph}: ${t.verifyError}`, t.verifyCode ?? 'TLS');
+        }
+        sock = t.socket;
+      }
     } catch (err) {
       throw proxyError(err, 'connect', shown);
     }

@@ -1,17 +1,20 @@
 /**
- * A small real HTTP CONNECT proxy on loopback for tests (node:http's 'connect' event): it tunnels only to
- * loopback destinations (anything else gets 403) and records every CONNECT it receives.
+ * A small real HTTP CONNECT proxy on loopback for tests (node:http's 'connect' event), or an HTTPS one with
+ * `tls` (a certificate for 127.0.0.1): it tunnels only to loopback destinations (anything else gets 403) and
+ * records every CONNECT it receives.
  */
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { loopbackDestination, type ProxyRequest, type TestProxy } from './socks5-server.ts';
 
-export async function startConnectProxy(): Promise<TestProxy> {
+export async function startConnectProxy(o: { tls?: { cert: string; key: string } } = {}): Promise<TestProxy> {
   const requests: ProxyRequest[] = [];
   const sockets = new Set<Socket>();
-  const server = createServer((_req, res) => {
+  const refuse = (_req: unknown, res: { writeHead(n: number): { end(s: string): void } }) => {
     res.writeHead(405).end('CONNECT only');
-  });
+  };
+  const server = o.tls ? createTlsServer({ cert: o.tls.cert, key: o.tls.key }, refuse) : createServer(refuse);
   server.on('connect', (req, client: Socket, head: Buffer) => {
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
@@ -43,7 +46,7 @@ export async function startConnectProxy(): Promise<TestProxy> {
   const port = (server.address() as AddressInfo).port;
   return {
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `${o.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     async close() {
       for (const s of sockets) s.destroy();

@@ -20,6 +20,7 @@ import {
 } from '../e2e/harness.ts';
 import { startConnectProxy } from '../helpers/connect-proxy.ts';
 import { startSocks5Server, type TestProxy } from '../helpers/socks5-server.ts';
+import { createTestCa } from '../helpers/test-ca.ts';
 
 async function setup(t: ExecutionContext) {
   const tmp = tempDir('raabta-proxy-');
@@ -38,11 +39,25 @@ async function setup(t: ExecutionContext) {
 }
 
 /** `shown`: the proxy as the outbox and status name it (without credentials) */
-async function uploadsThrough(t: ExecutionContext, proxy: TestProxy, shown = proxy.url) {
+async function uploadsThrough(
+  t: ExecutionContext,
+  proxy: TestProxy,
+  shown = proxy.url,
+  extra: string[] = [],
+) {
   t.timeout(90_000);
   const s = await setup(t);
   t.teardown(() => proxy.close());
-  const run = await runProbe(['run', '--once', '--target', s.target.url, '--proxy', proxy.url, ...s.args]);
+  const run = await runProbe([
+    'run',
+    '--once',
+    '--target',
+    s.target.url,
+    '--proxy',
+    proxy.url,
+    ...s.args,
+    ...extra,
+  ]);
   t.is(run.code, 0, run.stderr);
   t.regex(run.stderr, /Uploaded 1 measurement\(s\)/);
   const outbox = readOutbox(s.dataDir);
@@ -149,4 +164,39 @@ test('proxy refuses the tunnel (wrong SOCKS5 password): recorded as proxy_refuse
   const status = await runProbe(['status', ...s.args, '--proxy', url]);
   t.regex(status.stdout, /Last upload error: .*the proxy did not open a connection to the collector/);
   t.false(status.stdout.includes('wrong'), 'the password is not shown');
+});
+
+/** An HTTPS CONNECT proxy on 127.0.0.1 whose certificate comes from its own throw-away CA. */
+async function startTlsProxy(t: ExecutionContext) {
+  const ca = createTestCa('Raabta proxy CA');
+  const leaf = ca.issue('127.0.0.1', ['127.0.0.1']);
+  const proxy = await startConnectProxy({ tls: { cert: leaf.certPem, key: leaf.keyPem } });
+  t.teardown(() => ca.cleanup());
+  return { ca, proxy };
+}
+
+test('upload through an HTTPS CONNECT proxy whose certificate verifies (its CA given with --ca)', async (t) => {
+  const { ca, proxy } = await startTlsProxy(t);
+  await uploadsThrough(t, proxy, proxy.url, ['--ca', ca.caFile]);
+});
+
+test('HTTPS proxy with a certificate that does not verify: nothing goes through it, the attempt blames the proxy certificate', async (t) => {
+  t.timeout(90_000);
+  const s = await setup(t);
+  const { proxy } = await startTlsProxy(t);
+  t.teardown(() => proxy.close());
+  const run = await runProbe(['run', '--once', '--target', s.target.url, '--proxy', proxy.url, ...s.args]);
+  t.is(run.code, 0, run.stderr);
+  t.deepEqual(proxy.requests, [], 'no CONNECT was sent through an unverified proxy');
+  t.is(collectorCounts(s.db).size, 0);
+  t.like(readOutbox(s.dataDir).attempts.at(-1), {
+    outcome: 'network_error',
+    via: proxy.url,
+    error_code: 'proxy_ssl_unknown_authority',
+  });
+  const status = await runProbe(['status', ...s.args, '--proxy', proxy.url]);
+  t.regex(
+    status.stdout,
+    /Last upload error: .*the proxy could not be reached: the proxy's certificate is not trusted/,
+  );
 });
