@@ -166,3 +166,42 @@ test('dataset publishing is one collector at a time too: the other does not touc
   await atB.runOnce();
   t.true(existsSync(root), 'B publishes once A is done');
 });
+
+test('a job whose lock connection is terminated mid-run does not bring its collector down; the turn is free again', async (t) => {
+  const { a, b } = await twoCollectors(t);
+  let release = () => {};
+  let held = () => {};
+  const holds = new Promise<void>((r) => {
+    held = r;
+  });
+  const holding = postgresLock(a.pool).run('detect', async () => {
+    held();
+    await new Promise<void>((r) => {
+      release = r;
+    });
+    return 'a';
+  });
+  await holds;
+  // the session holding the advisory lock ends (a DBA, a failover): its client is checked out and idle
+  const killed = await b.pool.query<{ ok: boolean }>(
+    `SELECT pg_terminate_backend(pid) AS ok FROM pg_locks WHERE locktype = 'advisory' AND granted
+       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+  );
+  t.deepEqual(
+    killed.rows.map((r) => r.ok),
+    [true],
+  );
+  let ranAtB: string | null = null;
+  for (let i = 0; i < 100 && ranAtB === null; i++) {
+    ranAtB = await postgresLock(b.pool).run('detect', async () => 'b');
+    if (ranAtB === null) await new Promise((r) => setTimeout(r, 50));
+  }
+  t.is(ranAtB, 'b', 'the lock went with the session');
+  release();
+  t.is(
+    await holding,
+    'a',
+    'the run at A finishes; its unlock fails quietly and the broken connection is dropped',
+  );
+  t.is((await a.pool.query<{ one: number }>('SELECT 1 AS one')).rows[0].one, 1, 'A keeps working');
+});

@@ -11,6 +11,14 @@ import { type PgServer, startPostgres } from '../helpers/postgres.ts';
 import { tempDir } from './helpers.ts';
 import { batchOf, storageContract } from './storage-contract.ts';
 
+/** A plain pool for the migration tests; a terminated connection fails its query instead of the process. */
+function testPool(o: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(o);
+  pool.on('error', () => {});
+  pool.on('connect', (c) => c.on('error', () => {}));
+  return pool;
+}
+
 let server: Promise<PgServer> | undefined;
 const pgServer = () => {
   server ??= startPostgres();
@@ -38,7 +46,7 @@ storageContract('postgres', freshStorage);
 test('postgres: an empty database is migrated to the current version, and a second run changes nothing', async (t) => {
   const db = await createTestDatabase((await pgServer()).url);
   t.teardown(() => db.drop());
-  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  const pool = testPool({ connectionString: db.url, max: 2 });
   t.teardown(() => pool.end());
   t.is(await migrate(pool), MIGRATIONS.length);
   const c = await pool.connect();
@@ -79,7 +87,7 @@ test('postgres: collectors opening an empty database at the same moment migrate 
 test('postgres: a database from a newer collector is refused, not downgraded', async (t) => {
   const db = await createTestDatabase((await pgServer()).url);
   t.teardown(() => db.drop());
-  const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+  const pool = testPool({ connectionString: db.url, max: 1 });
   t.teardown(() => pool.end());
   await migrate(pool, [...MIGRATIONS, 'CREATE TABLE from_the_future (x int)']);
   await t.throwsAsync(() => openPostgresStorage({ url: db.url }), { message: /newer than this collector/ });
@@ -88,7 +96,7 @@ test('postgres: a database from a newer collector is refused, not downgraded', a
 test('postgres: a failing migration leaves the previous version intact', async (t) => {
   const db = await createTestDatabase((await pgServer()).url);
   t.teardown(() => db.drop());
-  const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+  const pool = testPool({ connectionString: db.url, max: 1 });
   t.teardown(() => pool.end());
   await t.throwsAsync(() => migrate(pool, [...MIGRATIONS, 'CREATE TABLE half (x int); SELECT 1/0']), {
     message: /migration 2 failed/,

@@ -34,8 +34,13 @@ export function createPool(url: string, o: { max?: number; applicationName?: str
     application_name: o.applicationName ?? 'raabta-collector',
     idleTimeoutMillis: 30_000,
   });
-  // an idle client losing its connection (server restart) must not crash the process; the next query reconnects
+  // a client losing its connection (server restart, a terminated session) must not crash the process: idle
+  // ones are reported on the pool; a checked-out one (a transaction, a job's lock) emits on itself, and its
+  // query in progress — or its next one — fails with the error instead, which the caller handles
   pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }
 

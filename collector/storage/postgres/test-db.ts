@@ -12,6 +12,7 @@ export interface TestDatabase {
 export async function createTestDatabase(serverUrl: string, prefix = 'raabta'): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
+  admin.on('error', () => {}); // a dropped connection fails the query below; it must not crash the process
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${name}`);
@@ -25,6 +26,7 @@ export async function createTestDatabase(serverUrl: string, prefix = 'raabta'): 
     name,
     async drop() {
       const c = new pg.Client({ connectionString: serverUrl });
+      c.on('error', () => {});
       await c.connect();
       try {
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
