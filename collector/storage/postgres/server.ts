@@ -93,7 +93,6 @@ export async function startThrowawayPostgres(o: ThrowawayOptions = {}): Promise<
   chmodSync(dir, 0o777);
   execFileSync('chown', ['postgres', dir]);
   const data = join(dir, 'data');
-  const port = await freePort();
   asPostgres('initdb', ['-D', data, '-U', 'raabta', '--auth=trust', '-E', 'UTF8', '--no-sync', '-N']);
   const settings: Record<string, string> = {
     listen_addresses: '127.0.0.1',
@@ -104,16 +103,27 @@ export async function startThrowawayPostgres(o: ThrowawayOptions = {}): Promise<
   const flags = Object.entries(settings)
     .map(([k, v]) => `-c ${k}=${v}`)
     .join(' ');
-  asPostgres('pg_ctl', [
-    '-D',
-    data,
-    '-l',
-    join(dir, 'log'),
-    '-w',
-    '-o',
-    `-p ${port} -k ${dir} ${flags}`,
-    'start',
-  ]);
+  // the port is picked right before the start, and picked again if another process took it meanwhile
+  // (test files start their servers in parallel)
+  let port = 0;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    try {
+      asPostgres('pg_ctl', [
+        '-D',
+        data,
+        '-l',
+        join(dir, 'log'),
+        '-w',
+        '-o',
+        `-p ${port} -k ${dir} ${flags}`,
+        'start',
+      ]);
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
   const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   // stops the server if this process dies without its exit handler; exits quietly once the directory is gone
   const watchdog = spawn(
