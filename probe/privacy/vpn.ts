@@ -69,7 +69,7 @@ export function ipRouteGet(family: 4 | 6): string | null {
   return r.status === 0 ? r.stdout : null;
 }
 
-/** The `dev` of an `ip route get` answer ("198.51.100.1 dev wg0 table 51820 src 10.9.0.2 uid 0 …"). */
+/** The `dev` of an `ip route get` answer ("198.51.100.1 dev wg0 table 51820 src 100.64.9.2 uid 0 …"). */
 export function routeGetInterface(text: string): string | null {
   return /\bdev (\S+)/.exec(text)?.[1] ?? null;
 }

@@ -86,7 +86,7 @@ test('a default route that is not up is ignored; routes come lowest metric first
 });
 
 test('policy routing (wg-quick): the main table has no tunnel, but the kernel routes internet traffic via wg0', (t) => {
-  const wgQuick = '198.51.100.1 dev wg0 table 51820 src 10.9.0.2 uid 0 \\    cache \n';
+  const wgQuick = '198.51.100.1 dev wg0 table 51820 src 100.64.9.2 uid 0 \\    cache \n';
   t.is(routeGetInterface(wgQuick), 'wg0');
   t.like(
     detect(v4(ETH_DEFAULT, ETH_LAN), V6_LO_REJECT, (f) => (f === 4 ? wgQuick : null)),

@@ -31,7 +31,7 @@ function namespaceWithTun(t: ExecutionContext, dev: string, address: string, rou
 }
 
 const namespaceWithTunDefault = (t: ExecutionContext) =>
-  namespaceWithTun(t, 'tun0', '10.8.0.2/24', [['route', 'add', 'default', 'dev', 'tun0']]);
+  namespaceWithTun(t, 'tun0', '100.64.8.2/24', [['route', 'add', 'default', 'dev', 'tun0']]);
 
 /** `run --once` of one loopback target (nothing listens: the measurement records the failure). */
 async function runIn(ns: string, dir: string, name: string, config: Record<string, unknown>) {
@@ -124,7 +124,7 @@ nsTest(
     const tmp = tempDir('raabta-vpn-ns-');
     t.teardown(() => tmp.remove());
     // wg-quick: the default route only in table 51820, chosen by a rule for unmarked packets
-    const ns = namespaceWithTun(t, 'wg0', '10.9.0.2/32', [
+    const ns = namespaceWithTun(t, 'wg0', '100.64.9.2/32', [
       ['route', 'add', 'default', 'dev', 'wg0', 'table', '51820'],
       ['rule', 'add', 'not', 'fwmark', '51820', 'table', '51820'],
     ]);
