@@ -25,7 +25,7 @@ import type {
 } from '../types.ts';
 import { createEvents } from './events.ts';
 import { createIngest } from './ingest.ts';
-import { migrate } from './migrations.ts';
+import { MIGRATIONS, migrate, schemaVersion } from './migrations.ts';
 import { createPool, redactUrl } from './pool.ts';
 import { RawReader } from './raw.ts';
 import { createReads } from './reads.ts';
@@ -41,6 +41,11 @@ export interface PostgresOptions {
   /** pool size (default 8) */
   maxConnections?: number;
   applicationName?: string;
+  /**
+   * A read-only collector (e.g. on a streaming replica): no migrations, no writes; the schema must already be
+   * at exactly this collector's version (an older one would need the writers' migrations first).
+   */
+  readOnly?: boolean;
 }
 
 export type PostgresStorage = Storage & { readonly pool: pg.Pool };
@@ -57,10 +62,25 @@ export function pgProgram(name: string): string {
   return name;
 }
 
+async function requireSchema(pool: pg.Pool): Promise<void> {
+  const c = await pool.connect();
+  try {
+    const v = await schemaVersion(c);
+    if (v !== MIGRATIONS.length)
+      throw new Error(
+        `read-only: the database schema is at version ${v}, this collector needs ${MIGRATIONS.length} ` +
+          '(start a writing collector of this version on the primary first)',
+      );
+  } finally {
+    c.release();
+  }
+}
+
 export async function openPostgresStorage(o: PostgresOptions): Promise<PostgresStorage> {
   const pool = createPool(o.url, { max: o.maxConnections, applicationName: o.applicationName });
   try {
-    await migrate(pool);
+    if (o.readOnly) await requireSchema(pool);
+    else await migrate(pool);
   } catch (err) {
     await pool.end();
     throw err;

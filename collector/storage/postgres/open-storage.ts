@@ -5,8 +5,12 @@ import type { Storage } from '../types.ts';
 import { openPostgresStorage } from './index.ts';
 import { isPostgresUrl, redactUrl } from './pool.ts';
 
-export async function openStorage(db: string, o: { synchronous?: Synchronous } = {}): Promise<Storage> {
-  if (isPostgresUrl(db)) return openPostgresStorage({ url: db });
+export async function openStorage(
+  db: string,
+  o: { synchronous?: Synchronous; readOnly?: boolean } = {},
+): Promise<Storage> {
+  if (isPostgresUrl(db)) return openPostgresStorage({ url: db, readOnly: o.readOnly });
+  if (o.readOnly) throw new Error('--read-only needs a PostgreSQL database (--db postgres://…)');
   return openSqliteStorage({ path: db, synchronous: o.synchronous });
 }
 
