@@ -96,6 +96,10 @@ export async function fillTimelinePg(
     const start = `(${g.t0Ms / 1000}::bigint + round * ${roundSeconds} + (probe * 37 + input * 11) % ${Math.min(3600, roundSeconds)})`;
     const blocked = `target_group = 'group0' AND probe_asn IN ('AS1000', 'AS1001') AND (start_ms / ${g.dayMs}) % 7 < 2`;
     await c.query('SET synchronous_commit = off');
+    // the months the rows fall in get their partitions first (as ingest does)
+    await c.query(`SELECT raabta_month_partitions(d::date) FROM generate_series(
+      date_trunc('month', to_timestamp(${g.t0Ms / 1000}) AT TIME ZONE 'UTC'),
+      to_timestamp(${g.t0Ms / 1000 + g.spanDays * 86_400 + 3600}) AT TIME ZONE 'UTC', interval '1 month') d`);
     await c.query(`
       INSERT INTO measurements (id, uid, start_ms, batch_id, raw_offset, raw_length, probe_id, probe_asn, probe_cc,
         network_name, test_name, input, target_group, simulated)
@@ -105,6 +109,7 @@ export async function fillTimelinePg(
       FROM (SELECT i, i % ${g.probes} AS probe, (i / ${g.probes}) % ${g.inputs} AS input,
               i / ${g.probes * g.inputs} AS round
             FROM generate_series(0::bigint, ${rows - 1}) AS i) gen`);
+    await c.query('INSERT INTO measurement_uids (uid, id) SELECT uid, id FROM measurements');
     await c.query(`
       INSERT INTO verdicts (measurement_id, source, current, analysis_version, status, method, confidence, reason,
         evidence)

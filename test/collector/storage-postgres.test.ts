@@ -99,7 +99,7 @@ test('postgres: a failing migration leaves the previous version intact', async (
   const pool = testPool({ connectionString: db.url, max: 1 });
   t.teardown(() => pool.end());
   await t.throwsAsync(() => migrate(pool, [...MIGRATIONS, 'CREATE TABLE half (x int); SELECT 1/0']), {
-    message: /migration 2 failed/,
+    message: new RegExp(`migration ${MIGRATIONS.length + 1} failed`),
   });
   const c = await pool.connect();
   t.is(await schemaVersion(c), MIGRATIONS.length);

@@ -13,12 +13,17 @@ import { openSqliteStorage } from '../sqlite/index.ts';
 import { MIGRATIONS as SQLITE_MIGRATIONS } from '../sqlite/migrations.ts';
 import type { Storage } from '../types.ts';
 import { openPostgresStorage } from './index.ts';
+import { KEY_SEQ_SPAN } from './ingest.ts';
+import { MonthPartitions } from './partitions.ts';
 import { isPostgresUrl } from './pool.ts';
 
 const CELL = ['bucket', 't', 'target_group', 'probe_asn', 'probe_cc', 'simulated'];
 const COUNTS = ['ok', 'blocked', 'down', 'error', 'inconclusive'];
 
-/** Every table of schema version 2 (SQLite) / 1 (PostgreSQL), in an order that respects references. */
+/**
+ * Every table of schema version 2 (SQLite / PostgreSQL), in an order that respects references; PostgreSQL's
+ * `measurement_uids` is filled from the measurement rows.
+ */
 export const TABLES: { name: string; columns: string[]; json?: string[]; serial?: string }[] = [
   {
     name: 'probes',
@@ -156,9 +161,21 @@ function sqliteEnd(path: string): End {
   };
 }
 
+/** Measurement rows need their month's partitions and their uid claimed (schema version 2). */
+async function placeMeasurements(pool: pg.Pool, months: MonthPartitions, t: Table, rows: Row[]) {
+  const id = t.columns.indexOf('id');
+  const uid = t.columns.indexOf('uid');
+  await months.ensure(rows.map((r) => Math.floor((r[id] as number) / KEY_SEQ_SPAN) * 1000));
+  await pool.query('INSERT INTO measurement_uids (uid, id) SELECT * FROM unnest($1::text[], $2::bigint[])', [
+    rows.map((r) => r[uid]),
+    rows.map((r) => r[id]),
+  ]);
+}
+
 async function postgresEnd(url: string): Promise<End> {
   const storage = await openPostgresStorage({ url, maxConnections: 2, applicationName: 'raabta-migrate-db' });
   const pool: pg.Pool = storage.pool;
+  const months = new MonthPartitions(pool);
   let reader: pg.PoolClient | null = null;
   return {
     storage,
@@ -185,6 +202,7 @@ async function postgresEnd(url: string): Promise<End> {
       }
     },
     async write(t, rows) {
+      if (t.name === 'measurements') await placeMeasurements(pool, months, t, rows);
       const n = t.columns.length;
       const per = Math.max(1, Math.floor(30_000 / n));
       for (let i = 0; i < rows.length; i += per) {

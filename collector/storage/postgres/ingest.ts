@@ -1,18 +1,21 @@
 /**
  * The ingest transaction. Batches that arrived together share one transaction (one commit, one WAL flush);
  * each runs in its own savepoint, so a failing batch is rolled back alone. Per batch: the batch row, then
- * all its new measurements and their current verdicts in one statement (`ON CONFLICT DO NOTHING`: a uid
- * stored by anyone — this process or another collector, committed or committing — is a duplicate; the
- * unique index makes a concurrent insert of the same uid wait for the other transaction and then skip).
+ * all its new measurements and their current verdicts in one statement: each uid is claimed in
+ * `measurement_uids` (`ON CONFLICT DO NOTHING`: a uid stored by anyone — this process or another collector,
+ * committed or committing — is a duplicate; its primary key makes a concurrent insert of the same uid wait
+ * for the other transaction and then skip), then the claimed ones go into `measurements` and `verdicts`.
  * The rollups and coverage of every batch that succeeded are written last, once, in key order (rollups.ts),
  * so two collectors' transactions lock shared rollup rows in the same order. A deadlock between two
  * collectors sending overlapping batches in different orders aborts one transaction: it is retried whole.
+ * Before the transaction, the months of its measurements get their partitions (partitions.ts).
  */
 
 import type pg from 'pg';
 import { type CoverageRow, ingestDelta } from '../ingest-delta.ts';
 import { currentVerdict } from '../rollup-keys.ts';
 import type { IngestItemStatus, IngestOutcome, PreparedBatch, PreparedMeasurement } from '../types.ts';
+import { MonthPartitions } from './partitions.ts';
 import { isRetryable, type Tx, transaction } from './pool.ts';
 import { type KnownProbeRows, writeRollups } from './rollups.ts';
 
@@ -24,14 +27,20 @@ const INSERT_MEASUREMENTS = `
       $10::text[], $11::text[], $12::text[], $13::smallint[]) WITH ORDINALITY
       AS s(uid, start_ms, raw_offset, raw_length, probe_asn, probe_cc, network_name, test_name, input,
         target_group, simulated, ord)
+  ), keyed AS MATERIALIZED (
+    SELECT (s.start_ms / 1000) * ${KEY_SEQ_SPAN} + nextval('measurement_seq') % ${KEY_SEQ_SPAN} AS id, s.*
+    FROM src s ORDER BY s.ord
+  ), u AS (
+    INSERT INTO measurement_uids (uid, id) SELECT uid, id FROM keyed ORDER BY ord
+    ON CONFLICT DO NOTHING
+    RETURNING uid, id
   ), ins AS (
     INSERT INTO measurements (id, uid, start_ms, batch_id, raw_offset, raw_length, probe_id, probe_asn, probe_cc,
       network_name, test_name, input, target_group, simulated)
-    SELECT (s.start_ms / 1000) * ${KEY_SEQ_SPAN} + nextval('measurement_seq') % ${KEY_SEQ_SPAN}, s.uid, s.start_ms,
-      $1, s.raw_offset, s.raw_length, $2, s.probe_asn, s.probe_cc, s.network_name, s.test_name, s.input,
-      s.target_group, s.simulated
-    FROM src s ORDER BY s.ord
-    ON CONFLICT DO NOTHING
+    SELECT k.id, k.uid, k.start_ms, $1, k.raw_offset, k.raw_length, $2, k.probe_asn, k.probe_cc, k.network_name,
+      k.test_name, k.input, k.target_group, k.simulated
+    FROM u JOIN keyed k ON k.uid = u.uid
+    ON CONFLICT (id) DO NOTHING
     RETURNING id, uid
   ), v AS (
     INSERT INTO verdicts (measurement_id, source, current, analysis_version, status, method, confidence, reason,
@@ -41,14 +50,19 @@ const INSERT_MEASUREMENTS = `
       $21::text[]) AS x(uid, source, analysis_version, status, method, confidence, reason, evidence)
       ON x.uid = ins.uid
   )
-  SELECT id, uid FROM ins`;
+  SELECT u.uid, ins.id FROM u LEFT JOIN ins ON ins.uid = u.uid`;
 
+/**
+ * Inserts the measurements whose uid is new. Returns the uids stored (with their keys) and the uids claimed
+ * but not stored: their key collided with another measurement of the same second (sequence numbers wrap
+ * every 2^21); the caller frees those uids and tries them again with new keys.
+ */
 async function insertMeasurements(
   c: Tx,
   batchId: number,
   probeId: string,
   ms: PreparedMeasurement[],
-): Promise<Map<string, number>> {
+): Promise<{ stored: Map<string, number>; collided: string[] }> {
   const cols: unknown[][] = Array.from({ length: 11 }, () => []);
   const vcols: unknown[][] = Array.from({ length: 8 }, () => []);
   for (const m of ms) {
@@ -84,7 +98,17 @@ async function insertMeasurements(
     }
   }
   const r = await c.query(INSERT_MEASUREMENTS, [batchId, probeId, ...cols, ...vcols]);
-  return new Map(r.rows.map((x) => [x.uid as string, x.id as number]));
+  const stored = new Map<string, number>();
+  const collided: string[] = [];
+  for (const x of r.rows as { uid: string; id: number | null }[]) {
+    if (x.id === null) collided.push(x.uid);
+    else stored.set(x.uid, x.id);
+  }
+  return { stored, collided };
+}
+
+function* startTimes(batches: PreparedBatch[]): Generator<number> {
+  for (const b of batches) for (const m of b.measurements) yield m.start_ms;
 }
 
 interface BatchResult {
@@ -117,17 +141,13 @@ async function ingestOne(c: Tx, batch: PreparedBatch): Promise<BatchResult> {
   const stored = new Map<string, number>();
   let todo = fresh;
   for (let attempt = 0; todo.length; attempt++) {
-    for (const [uid, id] of await insertMeasurements(c, batchId, batch.probe_id, todo)) stored.set(uid, id);
-    const missing = todo.filter((m) => !stored.has(m.uid));
-    if (!missing.length) break;
-    // not inserted: its uid is already stored (a duplicate), or — rarely — its key collided with another
-    // measurement of the same second (sequence numbers wrap every 2^21): that one gets a new key
-    const dup = await c.query('SELECT uid FROM measurements WHERE uid = ANY($1)', [
-      missing.map((m) => m.uid),
-    ]);
-    const dups = new Set(dup.rows.map((x) => x.uid as string));
-    todo = missing.filter((m) => !dups.has(m.uid));
-    if (attempt >= 10 && todo.length) throw new Error('could not allocate measurement keys');
+    const r = await insertMeasurements(c, batchId, batch.probe_id, todo);
+    for (const [uid, id] of r.stored) stored.set(uid, id);
+    if (!r.collided.length) break; // the rest were duplicates: their uid is stored already
+    if (attempt >= 10) throw new Error('could not allocate measurement keys');
+    await c.query('DELETE FROM measurement_uids WHERE uid = ANY($1::text[])', [r.collided]);
+    const again = new Set(r.collided);
+    todo = todo.filter((m) => again.has(m.uid));
   }
   const accepted: PreparedMeasurement[] = [];
   let i = 0;
@@ -164,7 +184,9 @@ async function writeCoverage(c: Tx, rows: CoverageRow[]) {
 }
 
 export function createIngest(pool: pg.Pool, known: KnownProbeRows) {
+  const partitions = new MonthPartitions(pool);
   return async (batches: PreparedBatch[]): Promise<IngestOutcome[]> => {
+    await partitions.ensure(startTimes(batches));
     let written: string[] = [];
     const out = await transaction(pool, async (c) => {
       const results: IngestOutcome[] = [];

@@ -14,6 +14,10 @@ import {
 import type { CoverageRow, MeasurementDetail, MeasurementQuery, MeasurementSummaryRow } from '../types.ts';
 import type { RawReader } from './raw.ts';
 
+/** By uid: through the idempotency table to the key, so only the key's month partition is read. */
+const FROM_UID =
+  'FROM measurement_uids u JOIN measurements m ON m.id = u.id LEFT JOIN verdicts v ON v.measurement_id = m.id AND v.current = 1';
+
 export function createReads(pool: pg.Pool, raw: RawReader) {
   return {
     async list(q: MeasurementQuery): Promise<{ rows: MeasurementSummaryRow[]; next_cursor: string | null }> {
@@ -28,7 +32,7 @@ export function createReads(pool: pg.Pool, raw: RawReader) {
 
     async get(uid: string): Promise<MeasurementDetail | null> {
       const r = await pool.query(
-        `SELECT ${SUMMARY_COLUMNS}, m.batch_id, m.raw_offset, m.raw_length ${FROM_CURRENT} WHERE m.uid = $1`,
+        `SELECT ${SUMMARY_COLUMNS}, m.batch_id, m.raw_offset, m.raw_length ${FROM_UID} WHERE u.uid = $1`,
         [uid],
       );
       const row = r.rows[0] as
@@ -52,7 +56,7 @@ export function createReads(pool: pg.Pool, raw: RawReader) {
 
     async summaries(uids: string[]): Promise<MeasurementSummaryRow[]> {
       if (!uids.length) return [];
-      const r = await pool.query(`SELECT ${SUMMARY_COLUMNS} ${FROM_CURRENT} WHERE m.uid = ANY($1::text[])`, [
+      const r = await pool.query(`SELECT ${SUMMARY_COLUMNS} ${FROM_UID} WHERE u.uid = ANY($1::text[])`, [
         uids,
       ]);
       const by = new Map((r.rows as SummarySqlRow[]).map((x) => [x.uid, x]));
