@@ -32,6 +32,7 @@ import { ingestRoutes } from './routes/ingest.ts';
 import { measurementRoutes } from './routes/measurements.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { probeApiRoutes } from './routes/probe-api.ts';
+import { installWriteGuard, type WriteMode } from './routes/read-only.ts';
 import { timelineRoutes } from './routes/timeline.ts';
 import { installNotFound, installSecurityHeaders } from './static.ts';
 
@@ -60,7 +61,10 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   // before anything else is started: a bad check-in file makes buildApp throw, naming the file
   const checkIn =
     o.checkIn ?? openCheckInStore({ dir: o.checkInDir ?? null, log, watch: o.checkInWatch ?? false });
-  const pool = createPreparePool(o.prepareWorkers ?? defaultPrepareWorkers(), (msg) =>
+  const mode: WriteMode = { readOnly: o.readOnly ?? false, primaryUrl: o.primaryUrl ?? null };
+  // a read-only collector prepares no uploads: no worker threads
+  const workers = mode.readOnly ? 0 : (o.prepareWorkers ?? defaultPrepareWorkers());
+  const pool = createPreparePool(workers, (msg) =>
     log.warn({ msg }, 'collector analysis failed on a measurement'),
   );
   let dialer: Dialer | undefined;
@@ -102,6 +106,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   ctx.metrics.gauge('raabta_ingest_commits', 'database commits of upload batches since start', () =>
     ctx.writes.commitCount(),
   );
+  ctx.metrics.gauge('raabta_read_only', '1 when this collector refuses writes (--read-only)', () =>
+    mode.readOnly ? 1 : 0,
+  );
   ctx.metrics.gauge(
     'raabta_db_bytes',
     'database size on disk, bytes',
@@ -122,6 +129,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     requestTimeout: 60_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
+  // before the docs collect the routes: it adds the documented 503 read_only to the routes that write
+  installWriteGuard(app, mode);
   const docs = new OpenApiCollector();
   docs.install(app);
   installRequestLog(app, log);
@@ -141,7 +150,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await timelineRoutes(scope, ctx);
     await eventRoutes(scope, ctx);
     await catalogRoutes(scope, ctx);
-    await opsRoutes(scope, ctx, docs);
+    await opsRoutes(scope, ctx, docs, mode);
   });
   return app;
 }

@@ -22,12 +22,15 @@ export const USAGE = `Usage: raabta collector <command> [options]
   start    --db PATH [--port N] [--host H] [--mmdb FILE]... [--allow CIDRS] [--admin-token T]
            [--no-demo] [--trust-proxy true|N|CIDRS] [--workers N] [--synchronous normal|full]
            [--dashboard DIR] [--datasets DIR] [--datasets-every MIN] [--uploads-per-minute N]
-           [--check-in-dir DIR]
+           [--check-in-dir DIR] [--read-only [--primary-url URL]]
            Serve the API (and the dashboard). Admin token also from RAABTA_ADMIN_TOKEN.
            --dashboard: the built dashboard to serve (default: dashboard/dist of this package when built).
            --check-in-dir: suites and schedules per country/network handed out at check-in (collector/API.md);
            validated at start (a bad file: no start), reloaded on SIGHUP and when a file changes.
            --datasets-every: publish complete days to --datasets DIR every MIN minutes (60; 0 = never).
+           --read-only: serve reads only, e.g. from a PostgreSQL streaming replica (docs/postgres.md): no
+           migrations (the schema must be at this version), uploads, registrations and admin edits answer
+           503 read_only (naming --primary-url, a writing collector, if given), no detection or publishing.
   backup   --db PATH --out FILE        consistent copy of a live database (SQLite online backup)
   rescore  --db PATH --since ISO [--until ISO]
                                        re-run the analysis: replaces collector verdicts, raw data untouched
@@ -60,7 +63,27 @@ export const START_OPTIONS = {
   'datasets-every': { value: true },
   'uploads-per-minute': { value: true },
   'check-in-dir': { value: true },
+  'read-only': { value: false },
+  'primary-url': { value: true },
 };
+
+/** The collector did not start, for a reason the operator can fix (exit 1, no stack trace). */
+export class NotStartedError extends Error {}
+
+function primaryUrl(a: ParsedArgs, readOnly: boolean): string | null {
+  const v = str(a, 'primary-url');
+  if (v === undefined) return null;
+  if (!readOnly) throw new UsageError('--primary-url is only for a --read-only collector');
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new UsageError(`--primary-url: "${v}" is not a URL`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new UsageError('--primary-url: an http:// or https:// URL');
+  return v.replace(/\/+$/, '');
+}
 
 function trustProxy(v: string | undefined): boolean | number | string | undefined {
   if (v === undefined) return undefined;
@@ -82,12 +105,17 @@ export async function startFromArgs(
   const sync = str(a, 'synchronous') ?? 'normal';
   if (sync !== 'normal' && sync !== 'full') throw new UsageError('--synchronous: normal or full');
   const perMinute = int(a, 'uploads-per-minute', 1);
+  const readOnly = a['read-only'] === true;
+  if (readOnly && a.demo) throw new UsageError('--demo cannot be used with --read-only (the demo writes)');
+  const primary = primaryUrl(a, readOnly);
   const log = createLogger();
   const checkInDir = str(a, 'check-in-dir') ?? null;
   // read and validated before anything starts: a bad file stops the collector here, naming the file
   const checkIn = openCheckInStore({ dir: checkInDir, log, watch: checkInDir !== null });
   const running = await start({
     log,
+    readOnly,
+    primaryUrl: primary,
     checkIn,
     db: str(a, 'db') ?? process.env.RAABTA_DB_URL ?? required(a, 'db'),
     port: int(a, 'port', 0, 65535) ?? 8080,
@@ -95,7 +123,7 @@ export async function startFromArgs(
     mmdb: ((a.mmdb as string[] | undefined) ?? []).flatMap((s) => s.split(',')).filter(Boolean),
     allow: str(a, 'allow') ?? 'public',
     adminToken: str(a, 'admin-token') ?? process.env.RAABTA_ADMIN_TOKEN ?? null,
-    demo: a['no-demo'] ? false : a.demo ? true : defaults.demo,
+    demo: readOnly || a['no-demo'] ? false : a.demo ? true : defaults.demo,
     trustProxy: trustProxy(str(a, 'trust-proxy')),
     prepareWorkers: int(a, 'workers', 0, 64),
     synchronous: sync,
@@ -103,6 +131,10 @@ export async function startFromArgs(
     datasetsDir: str(a, 'datasets') ?? defaults.datasetsDir ?? null,
     publishDatasetsEveryMs: (int(a, 'datasets-every', 0, 7 * 24 * 60) ?? 60) * 60_000,
     rateLimits: perMinute ? { uploads: { capacity: perMinute, perSecond: perMinute / 60 } } : undefined,
+  }).catch((err: Error) => {
+    checkIn.close(); // its file watcher would keep the process alive
+    // a read-only start refused by the storage (SQLite, schema at another version) is the operator's to fix
+    throw readOnly ? new NotStartedError(err.message) : err;
   });
   const stop = (signal: string) => {
     running.app.log.info({ signal }, 'shutting down');
@@ -186,7 +218,7 @@ export async function runCollectorCli(argv: string[]): Promise<number> {
       process.stderr.write(`raabta collector: ${err.message}\n\n${USAGE}`);
       return 2;
     }
-    if (err instanceof CheckInConfigError) {
+    if (err instanceof CheckInConfigError || err instanceof NotStartedError) {
       process.stderr.write(`raabta collector: not started: ${err.message}\n`);
       return 1;
     }

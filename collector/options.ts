@@ -40,6 +40,13 @@ export interface AppOptions {
   checkInDir?: string | null;
   /** with checkInDir: reload when a file in it changes */
   checkInWatch?: boolean;
+  /**
+   * refuse every write (uploads, registrations, admin edits: `503 read_only`), e.g. on a PostgreSQL streaming
+   * replica; the storage should then be opened read-only too (server.ts does)
+   */
+  readOnly?: boolean;
+  /** with readOnly: the base URL of a writing collector, named in the 503 answers */
+  primaryUrl?: string | null;
 }
 
 export interface Limits {

@@ -88,6 +88,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
     '/api/v1/admin/events/:id',
     {
       bodyLimit: ctx.limits.jsonBodyBytes,
+      config: { writes: true },
       schema: {
         summary: 'Admin: retitle an event and/or add a note (Authorization: Bearer <admin token>)',
         params: EventParams,

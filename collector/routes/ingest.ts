@@ -38,6 +38,7 @@ export async function ingestRoutes(app: FastifyInstance, ctx: AppContext): Promi
     '/api/v1/measurements',
     {
       bodyLimit: ctx.limits.bodyBytes,
+      config: { writes: true },
       schema: {
         summary: 'Upload a signed batch of measurements (JSON, optionally Content-Encoding: gzip)',
         headers: UploadHeaders,

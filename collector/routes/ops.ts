@@ -1,24 +1,38 @@
-/** /healthz, /metrics (Prometheus text) and the API documentation. */
+/** /healthz (with whether this collector is read-only), /metrics (Prometheus text) and the API documentation. */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import type { OpenApiCollector } from '../openapi.ts';
+import type { WriteMode } from './read-only.ts';
 
 export async function opsRoutes(
   app: FastifyInstance,
   ctx: AppContext,
   docs: OpenApiCollector,
+  mode: WriteMode,
 ): Promise<void> {
   app.get(
     '/healthz',
     {
       schema: {
-        summary: 'Liveness: the process serves and the database answers',
-        response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+        summary:
+          'Liveness: the process serves and the database answers; read_only: true on a collector that refuses ' +
+          'writes (--read-only, e.g. on a database replica)',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              ok: { type: 'boolean' },
+              read_only: { type: 'boolean', description: 'present (true) only on a read-only collector' },
+            },
+            required: ['ok'],
+          },
+        },
       },
     },
+    // `{ ok: true }` as ever on a collector that writes (scripts compare the whole answer)
     async () => {
       await ctx.storage.stats();
-      return { ok: true };
+      return mode.readOnly ? { ok: true, read_only: true } : { ok: true };
     },
   );
 

@@ -13,6 +13,7 @@ export async function probeApiRoutes(app: FastifyInstance, ctx: AppContext): Pro
   app.post<{ Body: Static<typeof RegisterRequest> }>(
     '/api/v1/probes/register',
     {
+      config: { writes: true },
       schema: {
         summary: 'Register a probe key (the same key always gets the same probe_id)',
         body: RegisterRequest,

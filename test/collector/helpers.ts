@@ -306,7 +306,7 @@ export async function upload(url: string, probe: TestProbe, measurements: unknow
 }
 
 /** A checksum of every table's contents (read through a separate connection). */
-export async function dbFingerprint(d: TestDb): Promise<string> {
+export async function dbFingerprint(d: Pick<TestDb, 'engine' | 'query'>): Promise<string> {
   const tables =
     d.engine === 'sqlite'
       ? "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
