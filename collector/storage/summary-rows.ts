@@ -2,7 +2,7 @@
  * What both storage engines read for a measurement summary: the columns, the join with its current verdict,
  * the row shape and its mapping; and the probe's own verdict read from the raw measurement.
  */
-import { decodeCursor, encodeCursor, keyAtOrAfter } from './sqlite/keys.ts';
+import { decodeCursor, encodeCursor, keyAtOrAfter } from './measurement-keys.ts';
 import type {
   MeasurementQuery,
   MeasurementSummaryRow,

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createAnalyzer } from '../../collector/ingest/analyze.ts';
 import { prepareBatch } from '../../collector/ingest/prepare.ts';
-import { KEY_SEQ_SPAN } from '../../collector/storage/sqlite/migrations.ts';
+import { KEY_SEQ_SPAN } from '../../collector/storage/measurement-keys.ts';
 import { openDatabase } from '../../collector/storage/sqlite/open.ts';
 import type { PreparedBatch } from '../../collector/storage/types.ts';
 import { benchMeasurement, meanTemplateBytes } from './data.ts';

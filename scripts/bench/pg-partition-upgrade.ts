@@ -1,12 +1,12 @@
 /**
- * How long the PostgreSQL schema version 1 → 2 upgrade (moving measurements and verdicts into monthly
+ * How long the PostgreSQL schema upgrade from version 1 (moving measurements and verdicts into monthly
  * partitions) takes: a version-1 database of N synthetic measurements over 12 months, then the migration
- * the first start of a version-2 collector runs, timed. Run by hand (not part of `npm run bench`):
+ * the first start of a version-3 collector runs (through the empty version 2), timed. Run by hand (not part of `npm run bench`):
  *   npx tsx scripts/bench/pg-partition-upgrade.ts [N=1000000]
  * Throw-away PostgreSQL with the benchmark settings (durable, 256 MB shared buffers), loopback only.
  */
 import pg from 'pg';
-import { KEY_SEQ_SPAN } from '../../collector/storage/postgres/ingest.ts';
+import { KEY_SEQ_SPAN } from '../../collector/storage/measurement-keys.ts';
 import { MIGRATIONS, migrate } from '../../collector/storage/postgres/migrations.ts';
 import { BENCH_SETTINGS, startThrowawayPostgres } from '../../collector/storage/postgres/server.ts';
 import { createTestDatabase } from '../../collector/storage/postgres/test-db.ts';
@@ -49,7 +49,7 @@ try {
     'SELECT (SELECT count(*) FROM measurements)::int AS m, (SELECT count(*) FROM measurement_uids)::int AS u',
   );
   console.log(
-    `upgrade to version 2: ${s.toFixed(1)} s (${Math.round(n / s)} measurements/s), ${parts.rows[0].n} monthly partitions, ` +
+    `upgrade to version 3: ${s.toFixed(1)} s (${Math.round(n / s)} measurements/s), ${parts.rows[0].n} monthly partitions, ` +
       `${rows.rows[0].m} measurements, ${rows.rows[0].u} uids; size after: ${await size()}`,
   );
   await pool.end();

@@ -5,7 +5,7 @@
  * started here (binaries absent, or not root).
  */
 import pg from 'pg';
-import { KEY_SEQ_SPAN } from '../../collector/storage/postgres/ingest.ts';
+import { KEY_SEQ_SPAN } from '../../collector/storage/measurement-keys.ts';
 import {
   BENCH_SETTINGS,
   type PgServer,

@@ -1,13 +1,13 @@
 /**
- * PostgreSQL keeps measurements and verdicts in monthly partitions (schema version 2): rows land in the month
+ * PostgreSQL keeps measurements and verdicts in monthly partitions (schema version 3): rows land in the month
  * they started in, months appear as measurements arrive (also when several collectors meet a new month at
  * once), time-bounded reads touch only their months, the uid stays unique across months, and a version-1
  * database with rows is moved into partitions without losing or changing anything.
  */
 import test from 'ava';
 import pg from 'pg';
+import { KEY_SEQ_SPAN } from '../../collector/storage/measurement-keys.ts';
 import { openPostgresStorage, type PostgresStorage } from '../../collector/storage/postgres/index.ts';
-import { KEY_SEQ_SPAN } from '../../collector/storage/postgres/ingest.ts';
 import { MIGRATIONS, migrate } from '../../collector/storage/postgres/migrations.ts';
 import { listPartitions, monthOf } from '../../collector/storage/postgres/partitions.ts';
 import { createTestDatabase } from '../../collector/storage/postgres/test-db.ts';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import Database from 'better-sqlite3';
 import { openSqliteStorage } from '../../collector/storage/sqlite/index.ts';
-import { MIGRATIONS } from '../../collector/storage/sqlite/migrations.ts';
+import { MIGRATIONS } from '../../collector/storage/sqlite/open.ts';
 import { sampleMeasurement } from '../../collector/testing/sample-measurement.ts';
 import { tempDir } from './helpers.ts';
 import { batchOf, storageContract } from './storage-contract.ts';

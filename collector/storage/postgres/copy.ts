@@ -9,11 +9,11 @@
  */
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
+import { KEY_SEQ_SPAN } from '../measurement-keys.ts';
 import { openSqliteStorage } from '../sqlite/index.ts';
-import { MIGRATIONS as SQLITE_MIGRATIONS } from '../sqlite/migrations.ts';
+import { MIGRATIONS as SQLITE_MIGRATIONS } from '../sqlite/open.ts';
 import type { Storage } from '../types.ts';
 import { openPostgresStorage } from './index.ts';
-import { KEY_SEQ_SPAN } from './ingest.ts';
 import { MonthPartitions } from './partitions.ts';
 import { isPostgresUrl } from './pool.ts';
 
@@ -21,7 +21,7 @@ const CELL = ['bucket', 't', 'target_group', 'probe_asn', 'probe_cc', 'simulated
 const COUNTS = ['ok', 'blocked', 'down', 'error', 'inconclusive'];
 
 /**
- * Every table of schema version 2 (SQLite / PostgreSQL), in an order that respects references; PostgreSQL's
+ * Every table of schema version 3 (SQLite / PostgreSQL), in an order that respects references; PostgreSQL's
  * `measurement_uids` is filled from the measurement rows.
  */
 export const TABLES: { name: string; columns: string[]; json?: string[]; serial?: string }[] = [
@@ -161,7 +161,7 @@ function sqliteEnd(path: string): End {
   };
 }
 
-/** Measurement rows need their month's partitions and their uid claimed (schema version 2). */
+/** Measurement rows need their month's partitions and their uid claimed (schema version 3). */
 async function placeMeasurements(pool: pg.Pool, months: MonthPartitions, t: Table, rows: Row[]) {
   const id = t.columns.indexOf('id');
   const uid = t.columns.indexOf('uid');

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { eventIdFor } from '../sqlite/events.ts';
 import type { DetectedEvent, EventQuery, EventRecord } from '../types.ts';
-import { LOCK_EVENTS } from './migrations.ts';
+import { LOCK_EVENTS } from './locks.ts';
 import { transaction } from './pool.ts';
 
 interface EventSqlRow {

@@ -13,13 +13,12 @@
 
 import type pg from 'pg';
 import { type CoverageRow, ingestDelta } from '../ingest-delta.ts';
+import { KEY_SEQ_SPAN } from '../measurement-keys.ts';
 import { currentVerdict } from '../rollup-keys.ts';
 import type { IngestItemStatus, IngestOutcome, PreparedBatch, PreparedMeasurement } from '../types.ts';
 import { MonthPartitions } from './partitions.ts';
 import { isRetryable, type Tx, transaction } from './pool.ts';
 import { type KnownProbeRows, writeRollups } from './rollups.ts';
-
-export const KEY_SEQ_SPAN = 2 ** 21;
 
 const INSERT_MEASUREMENTS = `
   WITH src AS (

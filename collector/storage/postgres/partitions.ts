@@ -1,5 +1,5 @@
 /**
- * Monthly partitions of `measurements` and `verdicts` (schema version 2): a month's partitions are created
+ * Monthly partitions of `measurements` and `verdicts` (schema version 3): a month's partitions are created
  * before the first measurement of that month is inserted — outside the ingest transaction, by the database
  * function `raabta_month_partitions` (advisory lock, attach in SHARE UPDATE EXCLUSIVE mode: other
  * collectors' reads and inserts go on). Months already seen by this process are remembered.

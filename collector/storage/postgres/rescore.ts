@@ -5,8 +5,8 @@
  */
 
 import type pg from 'pg';
+import { keyAtOrAfter } from '../measurement-keys.ts';
 import { dimsOf, RollupDelta, statusKey } from '../rollup-keys.ts';
-import { keyAtOrAfter } from '../sqlite/keys.ts';
 import { verdictFromRow } from '../summary-rows.ts';
 import type { RawRow, VerdictRecord } from '../types.ts';
 import { transaction } from './pool.ts';

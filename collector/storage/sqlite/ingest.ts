@@ -1,6 +1,7 @@
 /** The ingest transaction: batch blob, measurement rows, verdicts, rollups and coverage, all or nothing. */
 import type Database from 'better-sqlite3';
 import { ingestDelta } from '../ingest-delta.ts';
+import { KEY_SEQ_SPAN } from '../measurement-keys.ts';
 import { currentVerdict } from '../rollup-keys.ts';
 import type {
   IngestItemStatus,
@@ -9,7 +10,6 @@ import type {
   PreparedMeasurement,
   VerdictRecord,
 } from '../types.ts';
-import { KEY_SEQ_SPAN } from './migrations.ts';
 import { createRollupWriter } from './rollup-writer.ts';
 
 export function createVerdictWriter(db: Database.Database) {

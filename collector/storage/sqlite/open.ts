@@ -2,8 +2,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { migrationsFor } from '../schema-versions.ts';
 import { FALLBACK_AUTOCHECKPOINT_PAGES } from './checkpointer.ts';
-import { MIGRATIONS } from './migrations.ts';
+
+/** The SQLite statements of every schema version (../schema-versions.ts). */
+export const MIGRATIONS: string[] = migrationsFor('sqlite');
 
 export type Synchronous = 'normal' | 'full';
 
@@ -43,7 +46,7 @@ export function migrate(db: Database.Database): void {
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
+      if (MIGRATIONS[v]) db.exec(MIGRATIONS[v]);
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();
   }

@@ -1,10 +1,10 @@
 /** Re-scoring support: read raw rows in key order; replace collector verdicts and move their rollup counts. */
 import type Database from 'better-sqlite3';
+import { keyAtOrAfter } from '../measurement-keys.ts';
 import { dimsOf, RollupDelta, statusKey } from '../rollup-keys.ts';
 import { verdictFromRow } from '../summary-rows.ts';
 import type { RawRow, VerdictRecord } from '../types.ts';
 import { createVerdictWriter } from './ingest.ts';
-import { keyAtOrAfter } from './keys.ts';
 import { createRollupWriter } from './rollup-writer.ts';
 
 type VerdictSql = Parameters<typeof verdictFromRow>[0];

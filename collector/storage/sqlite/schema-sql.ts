@@ -1,15 +1,6 @@
-/**
- * Schema migrations, applied in order inside one transaction each; `PRAGMA user_version` records how many
- * have run. Never edit a released migration: append a new one.
- *
- * Keys: `measurements.id` = measurement start (whole seconds) × 2^21 + a sequence number, so rows are
- * appended in time order (fast inserts), a time range is a primary-key range, and the cursor is stable.
- */
-export const KEY_SEQ_BITS = 21;
-export const KEY_SEQ_SPAN = 2 ** KEY_SEQ_BITS;
+/** The SQLite statements of each schema version (listed with PostgreSQL's in ../schema-versions.ts). */
 
-export const MIGRATIONS: string[] = [
-  `
+export const SQLITE_INITIAL = `
   CREATE TABLE probes (
     probe_id TEXT PRIMARY KEY,
     public_key BLOB NOT NULL UNIQUE,
@@ -118,13 +109,13 @@ export const MIGRATIONS: string[] = [
     at_ms INTEGER NOT NULL,
     text TEXT NOT NULL
   );
-  CREATE INDEX event_notes_event ON event_notes (event_id, id);
-  `,
-  // v2: one row per cell (bucket, service, network, …) with a column per status and its distinct-probe count,
-  // so a timeline reads one row per bucket and series; blocking methods in their own small tables; a per-input
-  // copy keyed service first (input timelines are always of one service). Distinct probes are tracked per
-  // service, network and bucket (a probe runs a service's inputs together).
-  `
+  CREATE INDEX event_notes_event ON event_notes (event_id, id);`;
+
+// version 2: one row per cell (bucket, service, network, …) with a column per status and its distinct-probe count,
+// so a timeline reads one row per bucket and series; blocking methods in their own small tables; a per-input
+// copy keyed service first (input timelines are always of one service). Distinct probes are tracked per
+// service, network and bucket (a probe runs a service's inputs together).
+export const SQLITE_ROLLUP_CELLS = `
   CREATE TABLE rollups_v2 (
     bucket INTEGER NOT NULL, t INTEGER NOT NULL, target_group TEXT NOT NULL, probe_asn TEXT NOT NULL,
     probe_cc TEXT NOT NULL, simulated INTEGER NOT NULL,
@@ -180,5 +171,4 @@ export const MIGRATIONS: string[] = [
   DROP TABLE rollup_probes;
   ALTER TABLE rollups_v2 RENAME TO rollups;
   ALTER TABLE rollup_probes_v2 RENAME TO rollup_probes;
-  `,
-];
+  `;
