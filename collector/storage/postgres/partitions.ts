@@ -33,27 +33,3 @@ export class MonthPartitions {
     return made;
   }
 }
-
-export interface PartitionInfo {
-  table: string;
-  month: string;
-  rows: number;
-  bytes: number;
-}
-
-/** The attached partitions of `measurements` and `verdicts`, with estimated rows and size on disk. */
-export async function listPartitions(c: pg.Pool | pg.ClientBase): Promise<PartitionInfo[]> {
-  const r = await c.query(
-    `SELECT parent.relname AS parent, child.relname AS table,
-       greatest(child.reltuples, 0)::bigint AS rows, pg_total_relation_size(child.oid) AS bytes
-     FROM pg_inherits i JOIN pg_class parent ON parent.oid = i.inhparent JOIN pg_class child ON child.oid = i.inhrelid
-     WHERE parent.relname IN ('measurements', 'verdicts') AND child.relkind = 'r'
-     ORDER BY child.relname`,
-  );
-  return r.rows.map((x) => ({
-    table: x.table as string,
-    month: (x.table as string).replace(/^.*_(\d{4})_(\d{2})$/, '$1-$2'),
-    rows: x.rows as number,
-    bytes: x.bytes as number,
-  }));
-}
