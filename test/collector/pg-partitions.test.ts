@@ -12,20 +12,11 @@ import { MIGRATIONS, migrate } from '../../collector/storage/postgres/migrations
 import { monthOf } from '../../collector/storage/postgres/partitions.ts';
 import { createTestDatabase } from '../../collector/storage/postgres/test-db.ts';
 import { RECOUNT_BASE, RECOUNTS } from '../../collector/storage/postgres/verify.ts';
-import { type PgServer, startPostgres } from '../helpers/postgres.ts';
+import { sharedPostgres } from '../helpers/postgres.ts';
 import { batchOf, m } from './storage-contract-kit.ts';
 
-let server: Promise<PgServer> | undefined;
-const pgServer = () => {
-  server ??= startPostgres();
-  return server;
-};
-test.after.always(async () => {
-  if (server) (await server).stop();
-});
-
 async function fresh(t: { teardown(fn: () => Promise<void>): void }): Promise<PostgresStorage> {
-  const db = await createTestDatabase((await pgServer()).url);
+  const db = await createTestDatabase((await sharedPostgres()).url);
   const storage = await openPostgresStorage({ url: db.url, maxConnections: 4 });
   t.teardown(async () => {
     await storage.close();
@@ -188,7 +179,7 @@ test('postgres: a measurement whose key collides with another of the same second
 });
 
 test('postgres: a version-1 database with rows is moved into monthly partitions, nothing lost or changed', async (t) => {
-  const db = await createTestDatabase((await pgServer()).url);
+  const db = await createTestDatabase((await sharedPostgres()).url);
   t.teardown(() => db.drop());
   // a version-1 database, filled by version-1 statements (one flat table, uid UNIQUE on it)
   const pool = new pg.Pool({ connectionString: db.url, max: 1 });

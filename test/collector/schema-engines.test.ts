@@ -10,22 +10,16 @@ import { openPostgresStorage } from '../../collector/storage/postgres/index.ts';
 import { createTestDatabase } from '../../collector/storage/postgres/test-db.ts';
 import { SCHEMA_VERSIONS } from '../../collector/storage/schema-versions.ts';
 import { openSqliteStorage } from '../../collector/storage/sqlite/index.ts';
-import { type PgServer, startPostgres } from '../helpers/postgres.ts';
+import { sharedPostgres } from '../helpers/postgres.ts';
 import { tempDir } from './helpers.ts';
 
 /** PostgreSQL's own: the applied versions (SQLite: PRAGMA user_version), the uid uniqueness of partitions */
 const POSTGRES_ONLY = ['measurement_uids', 'raabta_schema'];
 
-let server: Promise<PgServer> | undefined;
-test.after.always(async () => {
-  if (server) (await server).stop();
-});
-
 type Layout = Record<string, string[]>;
 
 async function postgresLayout(t: { teardown(fn: () => Promise<void>): void }): Promise<Layout> {
-  server ??= startPostgres();
-  const db = await createTestDatabase((await server).url);
+  const db = await createTestDatabase((await sharedPostgres()).url);
   const s = await openPostgresStorage({ url: db.url, maxConnections: 1 });
   t.teardown(async () => {
     await s.close();
