@@ -28,6 +28,7 @@ export function createRescore(pool: pg.Pool, raw: RawReader, known: KnownProbeRo
         `SELECT m.id, m.uid, m.start_ms, m.batch_id, m.raw_offset, m.raw_length, v.source, v.analysis_version,
            v.status, v.method, v.confidence, v.reason, v.evidence
          FROM measurements m LEFT JOIN verdicts v ON v.measurement_id = m.id AND v.current = 1
+           AND v.measurement_id >= $2 AND v.measurement_id < $3
          WHERE m.id > $1 AND m.id >= $2 AND m.id < $3 ORDER BY m.id LIMIT $4`,
         [o.after_key ?? -1, keyAtOrAfter(o.since_ms), upper, o.limit],
       );
