@@ -18,6 +18,7 @@ export const ConfigFile = Type.Object(
     upload: Type.Optional(Type.Boolean()),
     schedule: Type.Optional(Type.Record(Str, Type.Union([Str, Type.Null()]))),
     jitter_max_seconds: Type.Optional(Type.Integer({ minimum: 0 })),
+    check_in_interval_seconds: Type.Optional(Type.Number({ minimum: 1 })),
     upload_schedule: Type.Optional(Str),
     upload_retry_min_seconds: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     upload_retry_max_seconds: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
@@ -66,7 +67,14 @@ export interface ProbeConfig {
   upload: boolean;
   /** suite → cron expression; null disables a default suite */
   schedule: Record<string, string>;
+  /**
+   * suites the configuration file set to null (not a file key: derived from `schedule`), so that a central
+   * schedule cannot turn on a suite the volunteer disabled, default or not (probe/daemon/targets.ts)
+   */
+  schedule_disabled: string[];
   jitter_max_seconds: number;
+  /** how often the daemon checks in: target lists and the central schedule (followed without a restart) */
+  check_in_interval_seconds: number;
   upload_schedule: string;
   /** backoff after a failed upload round: min·2ⁿ⁻¹ seconds, capped at max, times 0.5–1.5 */
   upload_retry_min_seconds: number;
@@ -94,7 +102,9 @@ export const DEFAULTS: ProbeConfig = {
   proxy: null,
   upload: true,
   schedule: DEFAULT_SCHEDULE,
+  schedule_disabled: [],
   jitter_max_seconds: 600,
+  check_in_interval_seconds: 3600,
   upload_schedule: '*/5 * * * *',
   upload_retry_min_seconds: 30,
   upload_retry_max_seconds: 1800,
@@ -147,10 +157,14 @@ export function resolveConfig(file: ConfigFile, overrides: Partial<ProbeConfig>)
     }
   }
   const schedule: Record<string, string> = { ...DEFAULT_SCHEDULE };
+  const disabled: string[] = [];
   for (const [suite, expr] of Object.entries(file.schedule ?? {})) {
-    if (expr === null) delete schedule[suite];
-    else schedule[suite] = expr;
+    if (expr === null) {
+      delete schedule[suite];
+      disabled.push(suite);
+    } else schedule[suite] = expr;
   }
   merged.schedule = overrides.schedule ?? schedule;
+  merged.schedule_disabled = overrides.schedule ? (overrides.schedule_disabled ?? []) : disabled;
   return merged;
 }

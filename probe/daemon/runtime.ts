@@ -129,7 +129,7 @@ export async function createRuntime(config: ProbeConfig, o: RuntimeOptions): Pro
     vpn: () => detectVpn({ routeFile: o.vpnRouteFile }),
     checkIn: null,
     async refreshCheckIn() {
-      rt.checkIn = await checkIn({
+      const fresh = await checkIn({
         http,
         identity,
         collectors: uploader.order(),
@@ -137,6 +137,10 @@ export async function createRuntime(config: ProbeConfig, o: RuntimeOptions): Pro
         log,
         resolverIp,
       });
+      // collector away and no cached copy on disk (removed?): keep the lists this process already has
+      // rather than fall back to none (a daemon's schedule and central suites are never dropped this way)
+      const keep = fresh.source === 'none' && rt.checkIn !== null && rt.checkIn.source !== 'none';
+      rt.checkIn = keep ? { ...rt.checkIn!, source: 'cache', unchanged: false, error: fresh.error } : fresh;
       return rt.checkIn;
     },
     async close() {

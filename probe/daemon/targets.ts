@@ -95,17 +95,20 @@ export async function loadSuite(name: string, central?: CentralLists | null): Pr
 /**
  * The schedule to run: the configuration's, with the collector's entries for suites the volunteer did not
  * set (a suite at its default cron, or not listed and not a default suite). What the volunteer set, or
- * disabled with null, wins. Central entries for suites this probe does not have are ignored.
+ * disabled with null (`disabled`: ProbeConfig.schedule_disabled, needed for suites that are not default
+ * ones), wins. Central entries for suites this probe does not have are ignored.
  */
 export function mergeSchedule(
   local: Record<string, string>,
   central: CentralLists | null | undefined,
   defaults: Record<string, string> = DEFAULT_SCHEDULE,
+  disabled: readonly string[] = [],
 ): Record<string, string> {
   const out = { ...local };
   const known = new Set([...suiteNames(), ...(central?.suites.map((s) => s.suite) ?? [])]);
   for (const [suite, cron] of Object.entries(central?.schedule ?? {})) {
-    const volunteerSet = suite in defaults ? local[suite] !== defaults[suite] : suite in local;
+    const volunteerSet =
+      disabled.includes(suite) || (suite in defaults ? local[suite] !== defaults[suite] : suite in local);
     if (!volunteerSet && known.has(suite)) out[suite] = cron;
   }
   return out;
