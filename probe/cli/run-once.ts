@@ -1,5 +1,6 @@
 /** `raabta probe run --once`: measure now, keep everything in the outbox, then try to upload. */
 import { closeSync, openSync } from 'node:fs';
+import { DEFAULT_SCHEDULE } from '../config/config.ts';
 import { runTargets } from '../daemon/run-targets.ts';
 import type { Runtime } from '../daemon/runtime.ts';
 import { adhocTarget, filterRisky, loadSuite, mergeSchedule } from '../daemon/targets.ts';
@@ -29,7 +30,7 @@ export async function runOnce(
   const suites =
     args.suites.length || args.targets.length
       ? args.suites
-      : Object.keys(mergeSchedule(rt.config.schedule, ci));
+      : Object.keys(mergeSchedule(rt.config.schedule, ci, DEFAULT_SCHEDULE, rt.config.schedule_disabled));
   for (const s of suites) groups.push({ suite: s, targets: await loadSuite(s, ci) });
   const vpn = rt.vpn();
   if (vpn.detected) {

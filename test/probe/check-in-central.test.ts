@@ -264,3 +264,29 @@ test.serial('the daemon runs a suite on the schedule the collector sends', async
   t.true(readOutbox(dataDir).rows.length >= 2, 'measured by the daemon, from its own outbox');
   t.regex(daemon.stderr(), /"suites":\["daemon_only"\]/, 'only the centrally scheduled suite');
 });
+
+test.serial(
+  'run --once measures the suites the collector schedules, except one the volunteer switched off',
+  async (t) => {
+    const dir = join(tmp.dir, 'lists-once');
+    put(dir, 'central_a.json', local([{ q: 'a' }], 'central_a'));
+    put(dir, 'central_b.json', local([{ q: 'b' }], 'central_b'));
+    put(dir, 'schedule.json', { central_a: '0 * * * *', central_b: '0 * * * *' });
+    const collector = await startCollector(join(tmp.dir, 'once.db'), { extra: ['--check-in-dir', dir] });
+    t.teardown(() => collector.stop());
+    const dataDir = join(tmp.dir, 'probe-once');
+    const config = join(tmp.dir, 'once-config.json');
+    writeFileSync(config, JSON.stringify({ schedule: { ...NO_DEFAULT_SUITES, central_b: null } }));
+    const r = await runProbe([
+      'run',
+      '--once',
+      '--config',
+      config,
+      '--output',
+      `${dataDir}.jsonl`,
+      ...loopbackProbeArgs(target, dataDir, [collector.url]),
+    ]);
+    t.is(r.code, 0, r.stderr);
+    t.deepEqual(measured(dataDir), ['?a'], 'central_a measured, central_b (null in the configuration) not');
+  },
+);
