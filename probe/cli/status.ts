@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { ProbeConfig } from '../config/config.ts';
 import { dataPaths } from '../config/paths.ts';
 import { bytesToday, lastRuns } from '../daemon/budget.ts';
+import { scheduleFor } from '../daemon/schedule-refresh.ts';
 import { cronPeriodMs, nextCronRun, stableOffsetMs } from '../daemon/scheduler.ts';
 import { readCheckInCache } from '../identity/check-in.ts';
 import { loadOrCreateKey } from '../identity/keys.ts';
@@ -30,12 +31,21 @@ export function collectStatus(config: ProbeConfig, dataDir: string, now = Date.n
   try {
     const seed = initialised ? loadOrCreateKey(paths.privateKey).key.publicKeyB64 : '';
     const runs = new Map(lastRuns(outbox.db).map((r) => [r.suite, r]));
-    const schedule = Object.entries(config.schedule).map(([suite, cron]) => {
+    // what the daemon runs: the configuration with the central schedule of the last check-in filled in
+    const cache = readCheckInCache(paths.checkIn);
+    const central = cache
+      ? {
+          suites: cache.response.suites.map((x) => ({ suite: x.suite, targets: [] })),
+          schedule: cache.response.schedule,
+        }
+      : null;
+    const schedule = Object.entries(scheduleFor(config, central)).map(([suite, cron]) => {
       const offsetMs = stableOffsetMs(seed, suite, config.jitter_max_seconds * 1000, cronPeriodMs(cron));
       const next = nextCronRun(cron, new Date(now - offsetMs));
       return {
         suite,
         cron,
+        from: config.schedule[suite] === cron ? ('configuration' as const) : ('collector' as const),
         offsetMs,
         nextRun: next ? new Date(next.getTime() + offsetMs) : null,
         last: runs.get(suite) ?? null,
@@ -52,7 +62,7 @@ export function collectStatus(config: ProbeConfig, dataDir: string, now = Date.n
       data_dir: dataDir,
       initialised,
       daemon,
-      check_in: readCheckInCache(paths.checkIn),
+      check_in: cache,
       vpn: detectVpn(),
       schedule,
       outbox: outbox.counts(),
@@ -90,7 +100,7 @@ export function formatStatus(s: ReturnType<typeof collectStatus>, now = Date.now
       : 'never run';
     const next = e.nextRun ? `next ${e.nextRun.toISOString().replace('.000', '')}` : 'no next run';
     L.push(
-      `  ${e.suite.padEnd(10)} ${e.cron.padEnd(14)} +${Math.round(e.offsetMs / 1000)} s  ${next}; ${last}`,
+      `  ${e.suite.padEnd(10)} ${e.cron.padEnd(14)} +${Math.round(e.offsetMs / 1000)} s  ${next}; ${last}${e.from === 'collector' ? ' (schedule from the collector)' : ''}`,
     );
   }
   const o = s.outbox;

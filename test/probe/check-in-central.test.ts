@@ -266,7 +266,7 @@ test.serial('the daemon runs a suite on the schedule the collector sends', async
 });
 
 test.serial(
-  'run --once measures the suites the collector schedules, except one the volunteer switched off',
+  'run --once and status follow the suites the collector schedules, except one the volunteer switched off',
   async (t) => {
     const dir = join(tmp.dir, 'lists-once');
     put(dir, 'central_a.json', local([{ q: 'a' }], 'central_a'));
@@ -288,5 +288,15 @@ test.serial(
     ]);
     t.is(r.code, 0, r.stderr);
     t.deepEqual(measured(dataDir), ['?a'], 'central_a measured, central_b (null in the configuration) not');
+    // status lists what the daemon would run: the central suite, marked as such, not the switched-off one
+    const status = await runProbe([
+      'status',
+      '--config',
+      config,
+      ...loopbackProbeArgs(target, dataDir, [collector.url]),
+    ]);
+    t.is(status.code, 0, status.stderr);
+    t.regex(status.stdout, /central_a\s+0 \* \* \* \*.*\(schedule from the collector\)/);
+    t.notRegex(status.stdout, /central_b/);
   },
 );
