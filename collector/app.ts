@@ -14,6 +14,7 @@ import { createPreparePool } from './ingest/pool.ts';
 import { KeyCache } from './ingest/signature.ts';
 import { WriteQueue } from './ingest/write-queue.ts';
 import { addressFreeLogger, createLogger, installRequestLog } from './logging.ts';
+import { recent } from './metrics.ts';
 import { registerMetrics } from './metrics-setup.ts';
 import { loadNetworks } from './networks.ts';
 import { OpenApiCollector } from './openapi.ts';
@@ -109,15 +110,13 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   ctx.metrics.gauge('raabta_read_only', '1 when this collector refuses writes (--read-only)', () =>
     mode.readOnly ? 1 : 0,
   );
-  ctx.metrics.gauge(
-    'raabta_db_bytes',
-    'database size on disk, bytes',
-    async () => (await o.storage.stats()).bytes,
-  );
+  // one stats() per scrape for both gauges (it counts tables), and at most one every 10 s
+  const stats = recent(() => o.storage.stats(), 10_000);
+  ctx.metrics.gauge('raabta_db_bytes', 'database size on disk, bytes', async () => (await stats()).bytes);
   ctx.metrics.gauge(
     'raabta_measurements_stored',
     'measurements in the database',
-    async () => (await o.storage.stats()).measurements,
+    async () => (await stats()).measurements,
   );
 
   const app = Fastify({

@@ -49,3 +49,22 @@ export class Metrics {
     return `${out.join('\n')}\n`;
   }
 }
+
+/**
+ * `fn`'s result, reused for `maxAgeMs` (and shared by callers while it is computed): for gauges whose value
+ * is costly to read, so one scrape — or a scraper polling too often — costs one read.
+ */
+export function recent<T>(fn: () => Promise<T>, maxAgeMs: number, now = () => Date.now()): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | null = null;
+  return () => {
+    if (!last || now() - last.at > maxAgeMs) {
+      const value = fn();
+      last = { at: now(), value };
+      // a failed read is not kept: the next call tries again
+      value.catch(() => {
+        if (last?.value === value) last = null;
+      });
+    }
+    return last.value;
+  };
+}

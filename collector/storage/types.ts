@@ -64,7 +64,10 @@ export interface Storage {
   /** Admin edit: a title (kept over the detector's from then on) and/or a note. Null when no such event. */
   editEvent(id: string, edit: { title?: string; note?: string; at_ms: number }): Promise<EventRecord | null>;
 
+  /** Counts and size; counting raw batches reads the whole table: not for health checks (ping). */
   stats(): Promise<StorageStats>;
+  /** One cheap round trip to the database: fails when it cannot be read (health checks). */
+  ping(): Promise<void>;
   /** Rollups recounted from raw rows and verdicts, compared with the stored ones: a list of differences. */
   verifyRollups(): Promise<string[]>;
   backup(destination: string): Promise<void>;

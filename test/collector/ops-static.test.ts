@@ -16,6 +16,16 @@ test('healthz answers and every response carries the strict CSP', async (t) => {
   t.is(r.headers['x-content-type-options'], 'nosniff');
 });
 
+test('healthz fails when the database cannot be read', async (t) => {
+  const c = await startCollector();
+  t.teardown(() => c.close().catch(() => {}));
+  t.is((await http(`${c.url}/healthz`)).status, 200);
+  await c.storage.close(); // the database goes away under the running collector
+  const down = await http(`${c.url}/healthz`);
+  t.true(down.status >= 500, `status ${down.status}`);
+  t.not(down.json?.ok, true);
+});
+
 test('without a dashboard build / explains how to build it; unknown API paths are JSON 404s', async (t) => {
   const c = await startCollector();
   t.teardown(() => c.close());

@@ -130,6 +130,9 @@ export async function openPostgresStorage(o: PostgresOptions): Promise<PostgresS
     listEvents: (q: EventQuery) => events.list(q),
     getEvent: (id: string) => events.get(id),
     editEvent: (id, edit) => events.edit(id, edit),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
     async stats(): Promise<StorageStats> {
       const r = await pool.query(
         `SELECT (SELECT coalesce(sum(measurements), 0)::bigint FROM coverage) AS measurements,

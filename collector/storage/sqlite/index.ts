@@ -44,6 +44,7 @@ export function openSqliteStorage(o: SqliteOptions): Storage & { readonly db: Da
     probes: count('probes'),
     events: count('events'),
   };
+  const ping = db.prepare('SELECT count(*) FROM sqlite_master');
   let closed = false;
 
   return {
@@ -100,6 +101,9 @@ export function openSqliteStorage(o: SqliteOptions): Storage & { readonly db: Da
     },
     async editEvent(id, edit) {
       return events.edit(id, edit);
+    },
+    async ping() {
+      ping.get();
     },
     async stats(): Promise<StorageStats> {
       let bytes = 0;
