@@ -19,7 +19,7 @@ import type { Benchmark, BenchOptions, BenchResult } from './types.ts';
 
 const T0 = Date.UTC(2024, 9, 1);
 const DAY = 86_400_000;
-const SPAN_DAYS = 35;
+export const SPAN_DAYS = 35;
 const PROBES = 200;
 const INPUTS = 60;
 
@@ -88,7 +88,7 @@ function windowFor(s: Shape, rnd: () => number): [number, number] {
   return [since, since + s.width];
 }
 
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -135,11 +135,33 @@ async function queryShapes(
   return { perShape, all };
 }
 
+/** The dashboard queries over HTTP to one collector (in this process) on the SQLite file. */
+export async function sqliteApi(
+  storage: ReturnType<typeof openSqliteStorage>,
+  runs: number,
+  rnd: () => number,
+): Promise<{ perShape: Record<string, number[]>; all: number[] }> {
+  const app = await buildApp({ storage, log: createLogger('warn'), prepareWorkers: 0 });
+  try {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const pool = new Pool(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`, {
+      connections: 1,
+    });
+    try {
+      return await queryShapes([pool], runs, rnd);
+    } finally {
+      await pool.close();
+    }
+  } finally {
+    await app.close();
+  }
+}
+
 /**
  * The same rows in PostgreSQL, two collector processes on the database, the same queries (same windows: the
  * generator restarts from the seed) alternating between them.
  */
-async function pgTwoCollectors(rows: number, runs: number, seed: number, log: (l: string) => void) {
+export async function pgTwoCollectors(rows: number, runs: number, seed: number, log: (l: string) => void) {
   const tf = performance.now();
   const bench = await startPgBench({
     collectors: 2,
@@ -189,26 +211,17 @@ export const timeline: Benchmark = {
       const fillS = (performance.now() - tf) / 1000;
       o.log(`filled ${rows} measurements in ${fillS.toFixed(1)} s`);
       const storage = openSqliteStorage({ path });
-      const app = await buildApp({ storage, log: createLogger('warn'), prepareWorkers: 0 });
       const figures: Record<string, number> = {};
       const baseline: Record<string, number> = {};
       const all: number[] = [];
       const allRaw: number[] = [];
       try {
-        await app.listen({ port: 0, host: '127.0.0.1' });
-        const pool = new Pool(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`, {
-          connections: 1,
-        });
-        try {
-          const r = await queryShapes([pool], apiRuns, rnd);
-          for (const [name, times] of Object.entries(r.perShape)) {
-            figures[`${name}_p50_ms`] = percentile(times, 50);
-            figures[`${name}_p95_ms`] = percentile(times, 95);
-          }
-          all.push(...r.all);
-        } finally {
-          await pool.close();
+        const r = await sqliteApi(storage, apiRuns, rnd);
+        for (const [name, times] of Object.entries(r.perShape)) {
+          figures[`${name}_p50_ms`] = percentile(times, 50);
+          figures[`${name}_p95_ms`] = percentile(times, 95);
         }
+        all.push(...r.all);
         // baseline: the same counts straight from the measurement rows (key range = time range)
         for (const s of SHAPES) {
           const stmt = storage.db.prepare(
@@ -235,7 +248,6 @@ export const timeline: Benchmark = {
           allRaw.push(...times);
         }
       } finally {
-        await app.close();
         await storage.close();
       }
       figures.all_p50_ms = percentile(all, 50);
