@@ -23,6 +23,12 @@ export async function opsRoutes(
             properties: {
               ok: { type: 'boolean' },
               read_only: { type: 'boolean', description: 'present (true) only on a read-only collector' },
+              replica_lag_seconds: {
+                type: ['number', 'null'],
+                description:
+                  'read-only collector on a PostgreSQL replica: seconds its data is behind the primary (0: all ' +
+                  'received is replayed); null when its database is not a replica',
+              },
             },
             required: ['ok'],
           },
@@ -32,7 +38,11 @@ export async function opsRoutes(
     // `{ ok: true }` as ever on a collector that writes (scripts compare the whole answer)
     async () => {
       await ctx.storage.ping();
-      return mode.readOnly ? { ok: true, read_only: true } : { ok: true };
+      if (!mode.readOnly) return { ok: true };
+      const lag = ctx.storage.replicaLagSeconds;
+      return lag
+        ? { ok: true, read_only: true, replica_lag_seconds: await lag.call(ctx.storage) }
+        : { ok: true, read_only: true };
     },
   );
 

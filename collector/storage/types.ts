@@ -68,6 +68,11 @@ export interface Storage {
   stats(): Promise<StorageStats>;
   /** One cheap round trip to the database: fails when it cannot be read (health checks). */
   ping(): Promise<void>;
+  /**
+   * On a database replica: seconds its data is behind the primary (0 when it has replayed all it received);
+   * null on a primary. Engines without replicas leave it out.
+   */
+  replicaLagSeconds?(): Promise<number | null>;
   /** Rollups recounted from raw rows and verdicts, compared with the stored ones: a list of differences. */
   verifyRollups(): Promise<string[]>;
   backup(destination: string): Promise<void>;

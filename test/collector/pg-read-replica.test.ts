@@ -69,11 +69,47 @@ test('a read-only collector on the streaming replica serves what the primary ing
     counted.reduce((n: number, b: Record<string, number>) => n + b.ok + b.blocked, 0),
     10,
   );
-  t.deepEqual((await http(`${reader.url}/healthz`)).json, { ok: true, read_only: true });
+  const health = (await http(`${reader.url}/healthz`)).json;
+  t.like(health, { ok: true, read_only: true });
+  t.is(typeof health.replica_lag_seconds, 'number', 'a replica reports its lag');
   t.deepEqual((await http(`${writer.url}/healthz`)).json, { ok: true });
   t.regex((await http(`${reader.url}/metrics`)).text, /^raabta_read_only 1$/m);
   t.regex((await http(`${reader.url}/`)).text, /replica dashboard/, 'the dashboard files are served');
 });
+
+// serial (ava runs these first, alone): pausing replay holds back the standby for every database on it
+test.serial(
+  'a read-only collector reports how far its replica is behind, and 0 once it has caught up',
+  async (t) => {
+    const d = await database(t);
+    const writer = await collector(t, { db: d.url });
+    const probe = await registerProbe(writer.url);
+    await ingest(t, writer, probe, 2, 8);
+    await d.schemaOnReplica();
+    const reader = await collector(t, { db: d.replicaUrl, readOnly: true });
+    const lag = async () => (await http(`${reader.url}/healthz`)).json.replica_lag_seconds as number | null;
+    await waitFor('the replica caught up', async () => (await lag()) === 0);
+    await d.onReplica.query('SELECT pg_wal_replay_pause()');
+    t.teardown(() => d.onReplica.query('SELECT pg_wal_replay_resume()').then(() => {}));
+    await sleep(1100); // the next transaction replayed is then more than a second old
+    const later = await ingest(t, writer, probe, 3, 9);
+    const behind = await waitFor('a lag while replay is paused', async () => {
+      const s = await lag();
+      return s !== null && s > 0 ? s : null;
+    });
+    t.true(behind > 0 && behind < 60, `lag ${behind} s`);
+    t.false(
+      (await uidsAt(reader.url, probe.probeId)).includes(later[0].measurement_uid),
+      'the paused replica does not have the later batch yet',
+    );
+    await d.onReplica.query('SELECT pg_wal_replay_resume()');
+    await waitFor('the replica caught up again', async () => (await lag()) === 0);
+    t.true((await uidsAt(reader.url, probe.probeId)).includes(later[0].measurement_uid));
+    // a read-only collector on a database that is not a replica says so
+    const onPrimary = await collector(t, { db: d.url, readOnly: true });
+    t.is((await http(`${onPrimary.url}/healthz`)).json.replica_lag_seconds, null);
+  },
+);
 
 test('uploads, registrations and admin edits at a read-only collector answer 503 read_only and write nothing', async (t) => {
   const d = await database(t);

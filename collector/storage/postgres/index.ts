@@ -133,6 +133,16 @@ export async function openPostgresStorage(o: PostgresOptions): Promise<PostgresS
     async ping() {
       await pool.query('SELECT 1');
     },
+    async replicaLagSeconds() {
+      // caught up (all WAL received is replayed): 0; else the age of the last transaction replayed. A standby
+      // cut off from its primary receives nothing and reads 0: pg_stat_wal_receiver tells that apart.
+      const r = await pool.query(
+        `SELECT pg_is_in_recovery() AS standby,
+           CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+             ELSE greatest(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp()))::float8 END AS lag`,
+      );
+      return r.rows[0].standby ? ((r.rows[0].lag as number | null) ?? null) : null;
+    },
     async stats(): Promise<StorageStats> {
       const r = await pool.query(
         `SELECT (SELECT coalesce(sum(measurements), 0)::bigint FROM coverage) AS measurements,
