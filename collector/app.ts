@@ -110,6 +110,14 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   ctx.metrics.gauge('raabta_read_only', '1 when this collector refuses writes (--read-only)', () =>
     mode.readOnly ? 1 : 0,
   );
+  const lag = o.storage.replicaLagSeconds;
+  if (mode.readOnly && lag) {
+    ctx.metrics.gauge(
+      'raabta_replica_lag_seconds',
+      'seconds the database replica is behind its primary (0: all received is replayed; NaN: not a replica)',
+      async () => (await lag.call(o.storage)) ?? Number.NaN,
+    );
+  }
   // one stats() per scrape for both gauges (it counts tables), and at most one every 10 s
   const stats = recent(() => o.storage.stats(), 10_000);
   ctx.metrics.gauge('raabta_db_bytes', 'database size on disk, bytes', async () => (await stats()).bytes);

@@ -98,12 +98,15 @@ test.serial(
       return s !== null && s > 0 ? s : null;
     });
     t.true(behind > 0 && behind < 60, `lag ${behind} s`);
+    const gauge = /^raabta_replica_lag_seconds (\S+)$/m.exec((await http(`${reader.url}/metrics`)).text);
+    t.true(Number(gauge?.[1]) > 0, `the metric too: ${gauge?.[0]}`);
     t.false(
       (await uidsAt(reader.url, probe.probeId)).includes(later[0].measurement_uid),
       'the paused replica does not have the later batch yet',
     );
     await d.onReplica.query('SELECT pg_wal_replay_resume()');
     await waitFor('the replica caught up again', async () => (await lag()) === 0);
+    t.regex((await http(`${reader.url}/metrics`)).text, /^raabta_replica_lag_seconds 0$/m);
     t.true((await uidsAt(reader.url, probe.probeId)).includes(later[0].measurement_uid));
     // a read-only collector on a database that is not a replica says so
     const onPrimary = await collector(t, { db: d.url, readOnly: true });
