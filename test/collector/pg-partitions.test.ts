@@ -10,7 +10,7 @@ import { KEY_SEQ_SPAN } from '../../collector/storage/measurement-keys.ts';
 import { openPostgresStorage, type PostgresStorage } from '../../collector/storage/postgres/index.ts';
 import { MIGRATIONS, migrate } from '../../collector/storage/postgres/migrations.ts';
 import { monthOf } from '../../collector/storage/postgres/partitions.ts';
-import { listQuery } from '../../collector/storage/postgres/reads.ts';
+import { listQuery, listSteps } from '../../collector/storage/postgres/reads.ts';
 import { createTestDatabase } from '../../collector/storage/postgres/test-db.ts';
 import { RECOUNT_BASE, RECOUNTS } from '../../collector/storage/postgres/verify.ts';
 import { sharedPostgres } from '../helpers/postgres.ts';
@@ -116,6 +116,51 @@ test('postgres: a listing bounded to one month reads only the partitions of that
   const text = JSON.stringify(plan.rows[0]['QUERY PLAN']);
   const touched = [...new Set(text.match(/(measurements|verdicts)_\d{4}_\d{2}/g))].sort();
   t.deepEqual(touched, ['measurements_2024_11', 'verdicts_2024_11'], text);
+});
+
+test('postgres: a listing without since pages through every month newest first, the recent weeks read first', async (t) => {
+  const s = await fresh(t);
+  const day = 86_400_000;
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const starts = [
+    now - day,
+    now - 2 * day,
+    now - 60 * day,
+    now - 61 * day,
+    now - 62 * day,
+    at(2024, 11).getTime(),
+  ];
+  const ms = starts.map((ms) => m({ start: new Date(ms) }));
+  await s.ingest([batchOf('p_a', ms)]);
+  const expected = ms.map((x) => x.measurement_uid); // starts are newest first already
+  for (const limit of [1, 2, 3, 10]) {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await s.listMeasurements({ limit, cursor });
+      t.true(page.rows.length <= limit);
+      seen.push(...page.rows.map((r) => r.uid));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    t.deepEqual(seen, expected, `pages of ${limit}`);
+  }
+  // the first step reads only the months from 31 days before its upper end (here: before now + 1 day)
+  const [first, rest] = listSteps({ limit: 10 }, now);
+  t.is(rest.until_ms, first.since_ms, 'the two steps meet');
+  const q = listQuery(first);
+  const plan = JSON.stringify((await s.pool.query(`EXPLAIN (FORMAT JSON) ${q.text}`, q.args)).rows[0]);
+  const recentMonths = [...new Set(starts.map(monthOf))].filter((mo) => mo >= monthOf(first.since_ms ?? 0));
+  t.true(recentMonths.length >= 1 && recentMonths.length < 3, recentMonths.join());
+  t.deepEqual(
+    [...new Set(plan.match(/(measurements|verdicts)_\d{4}_\d{2}/g))].sort(),
+    recentMonths
+      .flatMap((mo) => [
+        `measurements_${mo.slice(0, 7).replace('-', '_')}`,
+        `verdicts_${mo.slice(0, 7).replace('-', '_')}`,
+      ])
+      .sort(),
+    'the older months are pruned',
+  );
 });
 
 test('postgres: several collectors meeting a new month at the same moment create its partitions once', async (t) => {

@@ -1,6 +1,7 @@
 /** Measurement reads: filtered pages (newest first), one measurement with raw bytes and verdicts, coverage. */
 
 import type pg from 'pg';
+import { decodeCursor, KEY_SEQ_SPAN } from '../measurement-keys.ts';
 import {
   FROM_CURRENT,
   listFilter,
@@ -33,12 +34,36 @@ export function listQuery(q: MeasurementQuery): { text: string; args: (string | 
   };
 }
 
+const RECENT_MS = 31 * 86_400_000;
+/** measurements may start up to this far ahead of the collector's clock (validation) */
+const AHEAD_MS = 86_400_000;
+
+/**
+ * A listing without `since` would plan (and lock) every month. Most pages fill from the newest weeks, so it
+ * is read in two steps: the 31 days below its upper end first (the planner prunes the other months), the
+ * older rest only when the page is not full yet. Rows and cursor are those of one query over the whole range.
+ */
+export function listSteps(q: MeasurementQuery, nowMs: number): MeasurementQuery[] {
+  if (q.since_ms !== undefined) return [q];
+  const cursorMs = q.cursor ? Math.floor(decodeCursor(q.cursor) / KEY_SEQ_SPAN) * 1000 + 1000 : Infinity;
+  const upper = Math.min(q.until_ms ?? nowMs + AHEAD_MS, cursorMs);
+  const split = upper - RECENT_MS;
+  return [
+    { ...q, since_ms: split },
+    { ...q, until_ms: split },
+  ];
+}
+
 export function createReads(pool: pg.Pool, raw: RawReader) {
   return {
     async list(q: MeasurementQuery): Promise<{ rows: MeasurementSummaryRow[]; next_cursor: string | null }> {
-      const { text, args } = listQuery(q);
-      const r = await pool.query(text, args);
-      return pageOf(r.rows as SummarySqlRow[], q.limit);
+      const rows: SummarySqlRow[] = [];
+      for (const step of listSteps(q, Date.now())) {
+        const { text, args } = listQuery({ ...step, limit: q.limit - rows.length });
+        rows.push(...((await pool.query(text, args)).rows as SummarySqlRow[]));
+        if (rows.length > q.limit) break;
+      }
+      return pageOf(rows, q.limit);
     },
 
     async get(uid: string): Promise<MeasurementDetail | null> {
