@@ -13,6 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { createAnalyzer } from '../../collector/ingest/analyze.ts';
 import { prepareBatch } from '../../collector/ingest/prepare.ts';
 import { KEY_SEQ_SPAN } from '../../collector/storage/measurement-keys.ts';
+import { INSERT_MEASUREMENT, measurementRow } from '../../collector/storage/sqlite/measurement-row.ts';
 import { openDatabase } from '../../collector/storage/sqlite/open.ts';
 import type { PreparedBatch } from '../../collector/storage/types.ts';
 import { benchMeasurement, meanTemplateBytes } from './data.ts';
@@ -52,10 +53,7 @@ function rawInsertRate(dir: string, batches: number): { perS: number; seconds: n
   const insBatch = db.prepare(
     'INSERT INTO raw_batches (probe_id, received_ms, gzip, signature) VALUES (?, ?, ?, ?)',
   );
-  const insM = db.prepare(
-    `INSERT INTO measurements (id, uid, start_ms, batch_id, raw_offset, raw_length, probe_id, probe_asn, probe_cc,
-       network_name, test_name, input, target_group, simulated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insM = db.prepare(INSERT_MEASUREMENT);
   const insV = db.prepare(
     `INSERT INTO verdicts (measurement_id, source, current, analysis_version, status, method, confidence, reason,
        evidence) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)`,
@@ -68,22 +66,7 @@ function rawInsertRate(dir: string, batches: number): { perS: number; seconds: n
       const s = seq.get(base) ?? 0;
       seq.set(base, s + 1);
       const id = base + s;
-      insM.run(
-        id,
-        m.uid,
-        m.start_ms,
-        batchId,
-        m.offset,
-        m.length,
-        b.probe_id,
-        m.probe_asn,
-        m.probe_cc,
-        m.network_name,
-        m.test_name,
-        m.input,
-        m.target_group,
-        m.simulated ? 1 : 0,
-      );
+      insM.run(...measurementRow(id, batchId, b.probe_id, m));
       const v = m.verdicts.find((x) => x.source === m.current);
       if (v)
         insV.run(

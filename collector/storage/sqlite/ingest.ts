@@ -10,6 +10,7 @@ import type {
   PreparedMeasurement,
   VerdictRecord,
 } from '../types.ts';
+import { INSERT_MEASUREMENT, measurementRow } from './measurement-row.ts';
 import { createRollupWriter } from './rollup-writer.ts';
 
 export function createVerdictWriter(db: Database.Database) {
@@ -46,11 +47,7 @@ export function createIngest(db: Database.Database): (batches: PreparedBatch[]) 
   );
   const deleteBatch = db.prepare('DELETE FROM raw_batches WHERE id = ?');
   const maxKey = db.prepare('SELECT max(id) FROM measurements WHERE id >= ? AND id < ?').pluck();
-  const insertMeasurement = db.prepare(
-    `INSERT INTO measurements (id, uid, start_ms, batch_id, raw_offset, raw_length, probe_id, probe_asn, probe_cc,
-       network_name, test_name, input, target_group, simulated)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING`,
-  );
+  const insertMeasurement = db.prepare(`${INSERT_MEASUREMENT} ON CONFLICT (uid) DO NOTHING`);
   const upsertCoverage = db.prepare(
     `INSERT INTO coverage (probe_asn, probe_cc, probe_id, network_name, measurements, last_seen_ms)
      VALUES (?, ?, ?, ?, ?, ?)
@@ -85,22 +82,7 @@ export function createIngest(db: Database.Database): (batches: PreparedBatch[]) 
         }
         if (seq >= KEY_SEQ_SPAN) throw new Error('more than 2^21 measurements started in one second');
         const id = base + seq;
-        const inserted = insertMeasurement.run(
-          id,
-          m.uid,
-          m.start_ms,
-          batchId,
-          m.offset,
-          m.length,
-          batch.probe_id,
-          m.probe_asn,
-          m.probe_cc,
-          m.network_name,
-          m.test_name,
-          m.input,
-          m.target_group,
-          m.simulated ? 1 : 0,
-        );
+        const inserted = insertMeasurement.run(...measurementRow(id, batchId, batch.probe_id, m));
         if (inserted.changes === 0) {
           // measurement_uid already stored (an earlier batch): idempotent
           statuses.push('duplicate');
